@@ -1,0 +1,41 @@
+// Shared plumbing of the subcommands (cli layer): policy loading, input
+// reading, and turning user errors into one stderr line and exit code 2.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "model/case.h"
+#include "model/diagnostic.h"
+#include "model/policy.h"
+
+namespace CLI { class App; }
+
+namespace pp::cli {
+
+// Exit codes (shared/spec/cli.md).
+constexpr int kExitOk = 0;
+constexpr int kExitCheckFailed = 1;
+constexpr int kExitBadInput = 2;
+
+// The policy named by --policy, or the bundled CMM-607 model when empty.
+std::shared_ptr<const model::Policy> load_policy_option(const std::string& policy_path);
+
+// Reads a whole input file, `-` meaning standard input.
+std::string read_input(const std::string& path);
+
+// Reads and validates one case file (`-` = stdin).
+model::Case read_case_file(const model::Policy& policy, const std::string& path);
+
+// Runs `body`, mapping DiagnosticError and other failures to one stderr line
+// and exit code 2 (user errors) or 3 (internal errors).
+int guarded(const std::function<int()>& body);
+
+// Adds `--format text|json` to a subcommand.
+void add_format_option(CLI::App& cmd, std::string& format);
+
+// A subcommand: registers its options on `app` and returns the code to run.
+using CommandRunner = std::function<int()>;
+CommandRunner add_evaluate_command(CLI::App& app);
+
+}  // namespace pp::cli

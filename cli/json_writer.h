@@ -1,0 +1,45 @@
+// A small streaming JSON writer for the hot output path (cli layer): appends
+// to a std::string, escapes strings per RFC 8259.
+#pragma once
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace pp::cli {
+
+inline void json_escape(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+inline void json_number(std::string& out, double d) {
+  char buf[32];
+  int n = std::snprintf(buf, sizeof buf, "%.17g", d);
+  // shortest form that round-trips, for readability
+  for (int prec = 1; prec < 17; ++prec) {
+    char t[32];
+    int m = std::snprintf(t, sizeof t, "%.*g", prec, d);
+    if (std::strtod(t, nullptr) == d) { out.append(t, m); return; }
+  }
+  out.append(buf, n);
+}
+
+}  // namespace pp::cli

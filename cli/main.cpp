@@ -1,0 +1,25 @@
+// policyproof: the program (cli layer). Parses the subcommand and runs it;
+// every subcommand lives in its own file (cli/<name>_command.cpp).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+
+#include "cli/common.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"policyproof: a medical coverage policy as a formally checked model"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "policyproof 0.1.0");
+  std::map<std::string, pp::cli::CommandRunner> runners;
+  runners["evaluate"] = pp::cli::add_evaluate_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::cerr << "policyproof: error: " << e.what() << "\n";
+    return pp::cli::kExitBadInput;
+  }
+  for (auto* sub : app.get_subcommands())
+    if (auto it = runners.find(sub->get_name()); it != runners.end()) return it->second();
+  return pp::cli::kExitBadInput;
+}

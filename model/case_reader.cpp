@@ -1,0 +1,358 @@
+// The strict case reader: simdjson On-Demand, walking the JSON along a tree of
+// the vocabulary's fact paths. Every value is visited (unknown fields are
+// errors), so nothing is left unvalidated; recursion depth is bounded by the
+// vocabulary tree, not by the input.
+#include "model/case_reader.h"
+
+#include <cmath>
+#include <simdjson.h>
+
+#include "model/evaluator.h"
+
+namespace pp::model {
+
+namespace dom = simdjson::dom;
+
+// A case is a few hundred bytes; anything past this is refused unread.
+constexpr size_t kMaxCaseBytes = 1 << 20;
+
+namespace {
+
+struct PathNode {
+  std::string name;
+  int fact = -1;                  // leaf: the fact read here
+  std::vector<PathNode> children;  // inner: the fields of an object
+};
+
+std::string expected_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? " or " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+struct CaseReader::Impl {
+  const Policy& policy;
+  const Vocabulary& vocab;
+  Evaluator evaluator;
+  PathNode root;
+  dom::parser parser{kMaxCaseBytes};
+  std::string buffer;
+  // per-read state
+  std::string file;
+  long batch_line = 0;
+  std::string path;
+  Case* out = nullptr;
+
+  explicit Impl(const Policy& p) : policy(p), vocab(p.vocab), evaluator(p) {
+    root.children.push_back(PathNode{"case_id", -2, {}});
+    for (size_t fi = 0; fi < vocab.facts.size(); ++fi) {
+      const std::string& fp = vocab.facts[fi].path;
+      PathNode* node = &root;
+      size_t start = 0;
+      while (true) {
+        size_t dot = fp.find('.', start);
+        std::string seg = fp.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        PathNode* next = nullptr;
+        for (auto& ch : node->children)
+          if (ch.name == seg) next = &ch;
+        if (!next) {
+          node->children.push_back(PathNode{seg, -1, {}});
+          next = &node->children.back();
+        }
+        node = next;
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+      }
+      node->fact = static_cast<int>(fi);
+    }
+  }
+
+  [[noreturn]] void fail(const std::string& msg) const {
+    Diagnostic d;
+    d.location.file = file;
+    d.location.batch_line = batch_line;
+    d.location.json_path = path;
+    d.message = msg;
+    throw DiagnosticError(d);
+  }
+
+  [[noreturn]] void fail_json(simdjson::error_code e) const {
+    switch (e) {
+      case simdjson::NUMBER_ERROR:
+        fail("malformed JSON: number out of range or invalid (expected a finite JSON number)");
+      case simdjson::UTF8_ERROR:
+        fail("malformed JSON: invalid UTF-8 (expected UTF-8 text)");
+      case simdjson::STRING_ERROR:
+      case simdjson::UNESCAPED_CHARS:
+      case simdjson::UNCLOSED_STRING:
+        fail("malformed JSON: invalid string (bad escape, control character or unclosed quote)");
+      case simdjson::DEPTH_ERROR:
+        fail("malformed JSON: nested too deeply (expected a case object)");
+      case simdjson::EMPTY:
+        fail("empty input (expected a case object)");
+      case simdjson::CAPACITY:
+        fail("case too large (expected at most " + std::to_string(kMaxCaseBytes) + " bytes)");
+      default:
+        fail(std::string("malformed JSON: ") + simdjson::error_message(e) + " (expected one JSON object)");
+    }
+  }
+
+  static const char* type_name(dom::element_type t) {
+    switch (t) {
+      case dom::element_type::ARRAY: return "an array";
+      case dom::element_type::OBJECT: return "an object";
+      case dom::element_type::INT64:
+      case dom::element_type::UINT64:
+      case dom::element_type::DOUBLE: return "a number";
+      case dom::element_type::STRING: return "a string";
+      case dom::element_type::BOOL: return "a boolean";
+      case dom::element_type::NULL_VALUE: return "null";
+    }
+    return "a value";
+  }
+
+  [[noreturn]] void fail_type(dom::element e, const std::string& expected) const {
+    fail("expected " + expected + ", got " + type_name(e.type()));
+  }
+
+  dom::object as_object(dom::element e, const std::string& expected) const {
+    if (!e.is_object()) fail_type(e, expected);
+    return dom::object(e);
+  }
+  dom::array as_array(dom::element e, const std::string& expected) const {
+    if (!e.is_array()) fail_type(e, expected);
+    return dom::array(e);
+  }
+  std::string_view as_string(dom::element e, const std::string& expected) const {
+    if (!e.is_string()) fail_type(e, expected);
+    return std::string_view(e);
+  }
+  bool as_bool(dom::element e) const {
+    if (!e.is_bool()) fail_type(e, "true or false");
+    return bool(e);
+  }
+
+  void read_object(dom::object obj, const PathNode& node) {
+    std::uint64_t seen = 0;  // INVARIANT: a node has at most 64 fields
+    size_t base = path.size();
+    for (auto [key, value] : obj) {
+      int idx = -1;
+      for (size_t i = 0; i < node.children.size(); ++i)
+        if (node.children[i].name == key) { idx = static_cast<int>(i); break; }
+      if (base) path += '.';
+      path += key;
+      if (idx < 0) {
+        path.resize(base);
+        std::vector<std::string> names;
+        for (const auto& ch : node.children) names.push_back("`" + ch.name + "`");
+        fail("unknown field `" + std::string(key) + "` (expected " + expected_list(names) + ")");
+      }
+      if (seen >> idx & 1) fail("duplicate field (each field may appear once)");
+      seen |= std::uint64_t{1} << idx;
+      const PathNode& child = node.children[idx];
+      if (child.fact == -2) {
+        out->case_id.assign(as_string(value, "a string"));
+        out->has_case_id = true;
+      } else if (child.fact >= 0) {
+        read_fact(value, vocab.facts[child.fact]);
+      } else {
+        read_object(as_object(value, "an object"), child);
+      }
+      path.resize(base);
+    }
+  }
+
+  static int index_in(const std::vector<std::string>& values, std::string_view s) {
+    for (size_t i = 0; i < values.size(); ++i)
+      if (values[i] == s) return static_cast<int>(i);
+    return -1;
+  }
+
+  [[noreturn]] void fail_value(const char* what, std::string_view got, const std::vector<std::string>& values) const {
+    fail(std::string("unknown ") + what + " `" + std::string(got) + "` (expected " + expected_list(values) + ")");
+  }
+
+  // An array of distinct names from `values`; returns the bitmask of those named.
+  std::uint64_t read_names(dom::array arr, const std::vector<std::string>& values, const char* what, size_t* count) {
+    size_t base = path.size();
+    std::uint64_t seen = 0;
+    size_t n = 0;
+    for (dom::element ev : arr) {
+      path += "[" + std::to_string(n) + "]";
+      std::string_view s = as_string(ev, std::string("a ") + what + " (string)");
+      int i = index_in(values, s);
+      if (i < 0) fail_value(what, s, values);
+      if (seen >> i & 1) fail("duplicated " + std::string(what) + " `" + std::string(s) + "` (expected each once)");
+      seen |= std::uint64_t{1} << i;
+      path.resize(base);
+      ++n;
+    }
+    if (count) *count = n;
+    return seen;
+  }
+
+  void read_fact(dom::element v, const Fact& f) {
+    switch (f.type) {
+      case FactType::Bool:
+        out->set(f.atoms[0], as_bool(v) ? 1.0 : 0.0);
+        return;
+      case FactType::Number: {
+        std::string expected = "a number >= " + fmt_num(f.min) + (f.max < 1e300 ? " and <= " + fmt_num(f.max) : "");
+        double d = 0;
+        if (v.is_double()) d = double(v);
+        else if (v.is_int64()) d = static_cast<double>(int64_t(v));
+        else if (v.is_uint64()) d = static_cast<double>(uint64_t(v));
+        else fail_type(v, expected);
+        if (!std::isfinite(d) || d < f.min || d > f.max) fail("number out of range (expected " + expected + ")");
+        out->set(f.atoms[0], d);
+        return;
+      }
+      case FactType::Enum: {
+        std::string_view s = as_string(v, "a string");
+        int i = index_in(f.values, s);
+        if (i < 0) fail_value("value", s, f.values);
+        out->set(f.atoms[0], i);
+        return;
+      }
+      case FactType::EnumSet: {
+        size_t n = 0;
+        std::uint64_t seen = read_names(as_array(v, "an array of names"), f.values, "name", &n);
+        if (n == 0) fail("empty array (expected at least one name)");
+        for (size_t i = 0; i < f.atoms.size(); ++i) out->set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
+        return;
+      }
+      case FactType::CodeList: {
+        dom::array arr = as_array(v, "an array of {\"code\", \"units\"} objects");
+        size_t base = path.size();
+        std::uint64_t seen = 0;
+        size_t n = 0;
+        out->cpt.clear();
+        for (dom::element ev : arr) {
+          path += "[" + std::to_string(n) + "]";
+          dom::object obj = as_object(ev, "an object with `code` and `units`");
+          size_t ibase = path.size();
+          int code = -1;
+          bool has_units = false;
+          std::uint64_t units = 0;
+          for (auto [key, fv] : obj) {
+            path += '.';
+            path += key;
+            if (key == "code") {
+              if (code >= 0) fail("duplicate field (each field may appear once)");
+              std::string_view s = as_string(fv, "a code (string)");
+              code = index_in(f.values, s);
+              if (code < 0) fail_value("code", s, f.values);
+              if (seen >> code & 1) fail("duplicated code `" + std::string(s) + "` (expected each code once; use `units`)");
+              seen |= std::uint64_t{1} << code;
+            } else if (key == "units") {
+              if (has_units) fail("duplicate field (each field may appear once)");
+              has_units = true;
+              if (fv.is_int64() && int64_t(fv) >= 1) units = static_cast<std::uint64_t>(int64_t(fv));
+              else if (fv.is_uint64()) units = uint64_t(fv);
+              else fail("expected an integer >= 1");
+            } else {
+              fail("unknown field `" + std::string(key) + "` (expected `code` or `units`)");
+            }
+            path.resize(ibase);
+          }
+          if (code < 0) fail("missing field `code` (expected one of " + expected_list(f.values) + ")");
+          if (!has_units) fail("missing field `units` (expected an integer >= 1)");
+          out->cpt.push_back(CptLine{f.values[code], units});
+          path.resize(base);
+          ++n;
+        }
+        for (size_t i = 0; i < f.atoms.size(); ++i) out->set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
+        return;
+      }
+      case FactType::Group: {
+        std::vector<std::string> names;
+        for (const auto& m : f.members) names.push_back(m.name);
+        if (v.is_array()) {
+          std::uint64_t seen = read_names(dom::array(v), names, "name", nullptr);
+          for (size_t i = 0; i < f.atoms.size(); ++i) out->set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
+          return;
+        }
+        if (!v.is_object()) fail_type(v, "an object of name: true|false, or an array of names");
+        size_t base = path.size();
+        std::uint64_t seen = 0;
+        for (auto [key, fv] : dom::object(v)) {
+          path += '.';
+          path += key;
+          int i = index_in(names, key);
+          if (i < 0) {
+            path.resize(base);
+            std::vector<std::string> quoted;
+            for (const auto& nm : names) quoted.push_back("`" + nm + "`");
+            fail("unknown field `" + std::string(key) + "` (expected " + expected_list(quoted) + ")");
+          }
+          if (seen >> i & 1) fail("duplicate field (each field may appear once)");
+          seen |= std::uint64_t{1} << i;
+          out->set(f.atoms[i], as_bool(fv) ? 1.0 : 0.0);
+          path.resize(base);
+        }
+        return;
+      }
+    }
+  }
+
+  static std::string fmt_num(double d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", d);
+    return buf;
+  }
+
+  void check_relations() {
+    Evaluation ev;
+    for (const auto& r : policy.relations) {
+      if (evaluator.eval(r.expr, *out, ev) != Tri::False) continue;
+      std::vector<int> atoms;
+      collect_atoms(r.expr, atoms);
+      path = atoms.empty() ? "" : vocab.atoms[atoms.front()].name;
+      fail("contradicts domain relation `" + r.id + "`: " + r.rule_source + (r.text.empty() ? "" : " (" + r.text + ")"));
+    }
+  }
+
+  void read(std::string_view json, Case& c) {
+    out = &c;
+    path.clear();
+    c.known.assign(vocab.atoms.size(), 0);
+    c.value.assign(vocab.atoms.size(), 0.0);
+    c.cpt.clear();
+    c.case_id.clear();
+    c.has_case_id = false;
+    if (json.size() > kMaxCaseBytes) fail_json(simdjson::CAPACITY);
+    buffer.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+    buffer.assign(json.data(), json.size());
+    dom::element doc;
+    auto err = parser.parse(buffer.data(), buffer.size(), false).get(doc);
+    if (err) fail_json(err);
+    if (!doc.is_object()) fail_type(doc, "a case object at the top level");
+    read_object(dom::object(doc), root);
+    bool any_known = c.has_case_id;
+    for (auto k : c.known) any_known |= k != 0;
+    if (!any_known) fail("empty case (expected `case_id` or at least one fact)");
+    check_relations();
+  }
+};
+
+CaseReader::CaseReader(const Policy& policy) : impl_(std::make_unique<Impl>(policy)) {}
+CaseReader::~CaseReader() = default;
+
+Case CaseReader::read(std::string_view json, const std::string& file, long batch_line) {
+  Case c(impl_->vocab);
+  read_into(json, file, batch_line, c);
+  return c;
+}
+
+void CaseReader::read_into(std::string_view json, const std::string& file, long batch_line, Case& out) {
+  impl_->file = file;
+  impl_->batch_line = batch_line;
+  impl_->read(json, out);
+}
+
+}  // namespace pp::model

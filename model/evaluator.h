@@ -1,0 +1,57 @@
+// The concrete evaluator: Kleene three-valued logic over a case (model layer).
+// Sound but not complete on partial cases: a True/False answer holds for every
+// completion; Unknown means three-valued logic cannot decide (the Z3 engine can).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/case.h"
+#include "model/policy.h"
+
+namespace pp::model {
+
+enum class Tri : std::uint8_t { False = 0, True = 1, Unknown = 2 };
+const char* to_string(Tri t);  // "false" | "true" | "unknown"
+
+enum class Decision { MedicallyNecessary, NotMedicallyNecessary, Undetermined };
+const char* to_string(Decision d);  // medically_necessary | not_medically_necessary | undetermined
+inline Decision decision_of(Tri t) {
+  return t == Tri::True ? Decision::MedicallyNecessary
+         : t == Tri::False ? Decision::NotMedicallyNecessary : Decision::Undetermined;
+}
+
+struct Evaluation {
+  Tri decision = Tri::Unknown;
+  std::vector<Tri> criteria;  // per criterion index
+};
+
+class Evaluator {
+ public:
+  explicit Evaluator(const Policy& policy) : policy_(policy) {}
+
+  // Propagates the domain relations that are clauses (unit propagation), so
+  // implied facts count as known; returns the closed case.
+  void close_under_relations(Case& c) const;
+
+  // Evaluates every criterion and the decision (after closing `c`).
+  Evaluation evaluate(const Case& c) const;
+  void evaluate_into(const Case& c, Evaluation& out) const;  // reuses out's storage
+
+  // Value of an expression under the case and the criteria values in `ev`.
+  Tri eval(const Expr& e, const Case& c, const Evaluation& ev) const;
+
+ private:
+  const Policy& policy_;
+};
+
+// Derived views of an evaluation, as the outputs report them.
+struct PathwayStatus { int criterion; Tri status; };
+std::vector<PathwayStatus> pathway_statuses(const Policy& p, const Evaluation& ev);
+std::vector<int> applying_exclusions(const Policy& p, const Evaluation& ev);  // value True
+std::vector<int> possible_exclusions(const Policy& p, const Evaluation& ev);  // value Unknown
+// Criteria that fail on the way to each pathway that is not met (empty when a
+// pathway is met): a false All-child, every child of a false Any, down to leaves.
+std::vector<int> unmet_criteria(const Policy& p, const Evaluation& ev);
+
+}  // namespace pp::model

@@ -1,0 +1,321 @@
+#include "model/expr_parser.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+#include "model/diagnostic.h"
+
+namespace pp::model {
+namespace {
+
+enum class Tok { End, Word, Number, Ref, LParen, RParen, LBrace, RBrace, Comma, Cmp, Arrow, Range };
+
+struct Token {
+  Tok kind = Tok::End;
+  std::string text;
+  Cmp cmp = Cmp::Eq;
+  double number = 0;
+  size_t pos = 0;
+};
+
+bool word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+}
+
+class Parser {
+ public:
+  Parser(const std::string& text, const ExprContext& ctx) : text_(text), ctx_(ctx) { lex(); }
+
+  Expr parse() {
+    Expr e = implies();
+    if (peek().kind != Tok::End) fail(peek(), "unexpected `" + peek().text + "` (expected `and`, `or`, `->` or the end)");
+    return e;
+  }
+
+ private:
+  [[noreturn]] void fail(const Token& t, const std::string& msg) const { fail_at(t.pos, msg); }
+  [[noreturn]] void fail_at(size_t pos, const std::string& msg) const {
+    Diagnostic d;
+    d.location.file = ctx_.file;
+    d.location.line = ctx_.line;
+    d.location.column = ctx_.column;
+    // Map the offset to line:column when the text spans lines.
+    for (size_t i = 0; i < pos && i < text_.size(); ++i) {
+      if (text_[i] == '\n') { d.location.line++; d.location.column = 1; }
+      else d.location.column++;
+    }
+    d.message = msg;
+    throw DiagnosticError(d);
+  }
+
+  void lex() {
+    size_t i = 0;
+    while (true) {
+      while (i < text_.size() && std::isspace(static_cast<unsigned char>(text_[i]))) ++i;
+      Token t;
+      t.pos = i;
+      if (i >= text_.size()) { toks_.push_back(t); return; }
+      char c = text_[i];
+      auto two = text_.substr(i, 2);
+      if (c == '(') { t.kind = Tok::LParen; t.text = "("; ++i; }
+      else if (c == ')') { t.kind = Tok::RParen; t.text = ")"; ++i; }
+      else if (c == '{') { t.kind = Tok::LBrace; t.text = "{"; ++i; }
+      else if (c == '}') { t.kind = Tok::RBrace; t.text = "}"; ++i; }
+      else if (c == ',') { t.kind = Tok::Comma; t.text = ","; ++i; }
+      else if (two == "->") { t.kind = Tok::Arrow; t.text = "->"; i += 2; }
+      else if (two == "<=" || two == ">=" || two == "==" || two == "!=") {
+        t.kind = Tok::Cmp; t.text = two; i += 2;
+        t.cmp = two == "<=" ? Cmp::Le : two == ">=" ? Cmp::Ge : two == "==" ? Cmp::Eq : Cmp::Ne;
+      } else if (c == '<' || c == '>') {
+        t.kind = Tok::Cmp; t.text = std::string(1, c); ++i;
+        t.cmp = c == '<' ? Cmp::Lt : Cmp::Gt;
+      } else if (c == '@') {
+        ++i;
+        size_t s = i;
+        while (i < text_.size() && word_char(text_[i])) ++i;
+        t.kind = Tok::Ref; t.text = text_.substr(s, i - s);
+        if (t.text.empty()) fail_at(t.pos, "expected a criterion id after `@`");
+      } else if (two == "..") {
+        t.kind = Tok::Range; t.text = ".."; i += 2;
+      } else if (word_char(c)) {
+        size_t s = i;
+        while (i < text_.size() && word_char(text_[i])) {
+          if (text_.compare(i, 2, "..") == 0) break;
+          if (text_[i] == '-' && i + 1 < text_.size() && text_[i + 1] == '>') break;
+          ++i;
+        }
+        t.text = text_.substr(s, i - s);
+        char* end = nullptr;
+        double v = std::strtod(t.text.c_str(), &end);
+        bool numeric = std::isdigit(static_cast<unsigned char>(t.text[0])) && end && *end == '\0' && std::isfinite(v);
+        if (numeric) { t.kind = Tok::Number; t.number = v; }
+        else t.kind = Tok::Word;
+      } else {
+        fail_at(i, std::string("unexpected character `") + c + "`");
+      }
+      toks_.push_back(t);
+    }
+  }
+
+  const Token& peek() const { return toks_[pos_]; }
+  Token next() { return toks_[pos_ < toks_.size() - 1 ? pos_++ : pos_]; }
+  bool is_word(const char* w) const { return peek().kind == Tok::Word && peek().text == w; }
+
+  Expr implies() {
+    Expr lhs = disj();
+    if (peek().kind == Tok::Arrow) {
+      next();
+      Expr rhs = implies();
+      Expr n = Expr::make(Op::Not, {std::move(lhs)});
+      return Expr::make(Op::Or, {std::move(n), std::move(rhs)});
+    }
+    return lhs;
+  }
+  Expr disj() {
+    Expr e = conj();
+    if (!is_word("or")) return e;
+    std::vector<Expr> kids{std::move(e)};
+    while (is_word("or")) { next(); kids.push_back(conj()); }
+    return Expr::make(Op::Or, std::move(kids));
+  }
+  Expr conj() {
+    Expr e = unary();
+    if (!is_word("and")) return e;
+    std::vector<Expr> kids{std::move(e)};
+    while (is_word("and")) { next(); kids.push_back(unary()); }
+    return Expr::make(Op::And, std::move(kids));
+  }
+  Expr unary() {
+    if (is_word("not")) { next(); return Expr::make(Op::Not, {unary()}); }
+    return primary();
+  }
+
+  const Fact& fact_of(const Token& t, int fi) const { (void)t; return ctx_.vocab->facts[fi]; }
+
+  // A PATH token naming a fact (whole) -> fact index, or -1.
+  int find_fact(const std::string& p) const { return ctx_.vocab->find_fact(p); }
+
+  std::uint64_t parse_set(const Fact& f, std::vector<int>* members) {
+    const Token open = next();
+    if (open.kind != Tok::LBrace) fail(open, "expected `{` to start a set of `" + f.path + "` values");
+    std::uint64_t mask = 0;
+    auto index_of = [&](const Token& t) {
+      if (t.kind != Tok::Word && t.kind != Tok::Number) fail(t, "expected a value of `" + f.path + "`");
+      for (size_t i = 0; i < f.values.size(); ++i)
+        if (f.values[i] == t.text) return static_cast<int>(i);
+      std::string exp;
+      for (size_t i = 0; i < f.values.size(); ++i) exp += (i ? ", " : "") + f.values[i];
+      fail(t, "unknown value `" + t.text + "` of `" + f.path + "` (expected one of " + exp + ")");
+    };
+    while (true) {
+      Token a = next();
+      int ia = index_of(a);
+      int ib = ia;
+      if (peek().kind == Tok::Range) {
+        next();
+        Token b = next();
+        ib = index_of(b);
+        if (ib < ia) fail(b, "empty range `" + a.text + ".." + b.text + "` (the values are ordered as the vocabulary lists them)");
+      }
+      for (int i = ia; i <= ib; ++i) {
+        mask |= (std::uint64_t{1} << i);
+        if (members) members->push_back(i);
+      }
+      Token sep = next();
+      if (sep.kind == Tok::RBrace) break;
+      if (sep.kind != Tok::Comma) fail(sep, "expected `,` or `}` in a set");
+    }
+    return mask;
+  }
+
+  Expr atom_expr(int atom) { Expr e; e.op = Op::Atom; e.atom = atom; return e; }
+
+  Expr quantifier(const std::string& q) {
+    Token pt = next();
+    if (pt.kind != Tok::Word) fail(pt, "expected a fact path after `" + q + "`");
+    int fi = find_fact(pt.text);
+    if (fi < 0) fail(pt, "unknown fact `" + pt.text + "`");
+    const Fact& f = ctx_.vocab->facts[fi];
+    if (f.type != FactType::EnumSet && f.type != FactType::CodeList && f.type != FactType::Group)
+      fail(pt, "`" + q + "` needs a set or group fact, and `" + f.path + "` is not one");
+    std::vector<int> members;
+    bool has_set = false;
+    if (is_word("in")) {
+      next();
+      if (f.type == FactType::Group) {
+        // groups: a set of member names
+        Fact tmp = f;
+        tmp.values.clear();
+        for (const auto& m : f.members) tmp.values.push_back(m.name);
+        parse_set(tmp, &members);
+      } else {
+        parse_set(f, &members);
+      }
+      has_set = true;
+    } else if (q != "count") {
+      fail(peek(), "expected `in {...}` after `" + q + " " + f.path + "`");
+    }
+    if (!has_set)
+      for (size_t i = 0; i < f.atoms.size(); ++i) members.push_back(static_cast<int>(i));
+    std::vector<Expr> kids;
+    if (q == "all") {
+      // every true atom lies in the set: no atom outside it is true
+      std::vector<bool> in(f.atoms.size(), false);
+      for (int m : members) in[m] = true;
+      for (size_t i = 0; i < f.atoms.size(); ++i)
+        if (!in[i]) kids.push_back(Expr::make(Op::Not, {atom_expr(f.atoms[i])}));
+      if (kids.empty()) return Expr::constant(true);
+      return kids.size() == 1 ? kids[0] : Expr::make(Op::And, std::move(kids));
+    }
+    for (int m : members) kids.push_back(atom_expr(f.atoms[m]));
+    if (q == "count") {
+      Token c = next();
+      if (c.kind != Tok::Cmp) fail(c, "expected a comparison (<, <=, >, >=, ==, !=) after `count " + f.path + "`");
+      Token n = next();
+      if (n.kind != Tok::Number) fail(n, "expected a number after `" + c.text + "`");
+      Expr e = Expr::make(Op::Count, std::move(kids));
+      e.cmp = c.cmp;
+      e.number = n.number;
+      return e;
+    }
+    if (q == "none") {
+      if (kids.empty()) return Expr::constant(true);
+      return Expr::make(Op::Not, {kids.size() == 1 ? kids[0] : Expr::make(Op::Or, std::move(kids))});
+    }
+    if (kids.empty()) return Expr::constant(false);
+    return kids.size() == 1 ? kids[0] : Expr::make(Op::Or, std::move(kids));
+  }
+
+  Expr primary() {
+    Token t = next();
+    switch (t.kind) {
+      case Tok::LParen: {
+        Expr e = implies();
+        Token r = next();
+        if (r.kind != Tok::RParen) fail(r, "expected `)`");
+        return e;
+      }
+      case Tok::Ref: {
+        if (!ctx_.resolve_ref) fail(t, "criterion references (`@" + t.text + "`) are not allowed here");
+        int idx = ctx_.resolve_ref(t.text);
+        if (idx < 0) fail(t, "unknown criterion `" + t.text + "`");
+        Expr e; e.op = Op::Ref; e.ref = idx;
+        return e;
+      }
+      case Tok::Word: break;
+      case Tok::End: fail(t, "unexpected end of expression (expected a condition)");
+      default: fail(t, "unexpected `" + t.text + "` (expected a condition)");
+    }
+    if (t.text == "true") return Expr::constant(true);
+    if (t.text == "false") return Expr::constant(false);
+    if (t.text == "approved") {
+      if (!ctx_.allow_decision) fail(t, "`approved` (the decision) is allowed only in properties");
+      Expr e; e.op = Op::Decision;
+      return e;
+    }
+    if (t.text == "any" || t.text == "all" || t.text == "none" || t.text == "count") return quantifier(t.text);
+
+    // A fact path, or a group member path.
+    int fi = find_fact(t.text);
+    if (fi < 0) {
+      int ai = ctx_.vocab->find_atom(t.text);
+      if (ai >= 0) {
+        const Atom& a = ctx_.vocab->atoms[ai];
+        const Fact& owner = ctx_.vocab->facts[a.fact];
+        if (owner.type == FactType::Group) return atom_expr(ai);
+      }
+      fail(t, "unknown fact `" + t.text + "`");
+    }
+    const Fact& f = ctx_.vocab->facts[fi];
+    switch (f.type) {
+      case FactType::Bool: return atom_expr(f.atoms[0]);
+      case FactType::Number: {
+        Token c = next();
+        if (c.kind != Tok::Cmp) fail(c, "expected a comparison after number fact `" + f.path + "`");
+        Token n = next();
+        if (n.kind != Tok::Number) fail(n, "expected a number after `" + c.text + "`");
+        Expr e; e.op = Op::NumCmp; e.atom = f.atoms[0]; e.cmp = c.cmp; e.number = n.number;
+        return e;
+      }
+      case FactType::Enum: {
+        Token c = next();
+        Expr e; e.op = Op::EnumIn; e.atom = f.atoms[0];
+        if (c.kind == Tok::Word && c.text == "in") {
+          e.mask = parse_set(f, nullptr);
+          return e;
+        }
+        if (c.kind != Tok::Cmp || (c.cmp != Cmp::Eq && c.cmp != Cmp::Ne))
+          fail(c, "expected `==`, `!=` or `in` after enum fact `" + f.path + "`");
+        Token v = next();
+        int idx = -1;
+        for (size_t i = 0; i < f.values.size(); ++i)
+          if (f.values[i] == v.text) idx = static_cast<int>(i);
+        if (idx < 0) {
+          std::string exp;
+          for (size_t i = 0; i < f.values.size(); ++i) exp += (i ? ", " : "") + f.values[i];
+          fail(v, "unknown value `" + v.text + "` of `" + f.path + "` (expected one of " + exp + ")");
+        }
+        e.mask = std::uint64_t{1} << idx;
+        if (c.cmp == Cmp::Ne) return Expr::make(Op::Not, {e});
+        return e;
+      }
+      default:
+        fail(t, "`" + f.path + "` is a set; use `any`, `all`, `none` or `count` with it");
+    }
+  }
+
+  const std::string& text_;
+  const ExprContext& ctx_;
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Expr parse_expr(const std::string& text, const ExprContext& ctx) {
+  Parser p(text, ctx);
+  return p.parse();
+}
+
+}  // namespace pp::model

@@ -1,0 +1,130 @@
+// A coverage policy as data: criteria, pathways, exclusions, ambiguities,
+// codes and definitions, over a fact vocabulary (model layer; no Z3 here).
+//
+// Decision rule (CMM.SP.IN.607.2 / CMM.SP.NI.607.3): medically necessary when
+// ANY pathway is met and NO exclusion applies.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/expr.h"
+#include "model/vocabulary.h"
+
+namespace pp::model {
+
+enum class CriterionKind { Condition, Pathway, Exclusion };
+enum class Combinator { Leaf, All, Any };
+const char* to_string(CriterionKind k);
+const char* to_string(Combinator c);
+
+struct Criterion {
+  std::string id;        // stable id, e.g. IN.NM.levels; also the Z3 name and graph node id
+  std::string section;   // policy section id, e.g. CMM.SP.IN.607.2
+  CriterionKind kind = CriterionKind::Condition;
+  std::string category;  // exclusions: alternative_cause | non_indication | contraindication
+  std::string title;     // a few words for graphs and tables
+  std::string text;      // the exact policy wording it encodes
+  Combinator combinator = Combinator::Leaf;
+  std::vector<int> children;   // All/Any: the criteria combined
+  std::string when_source;     // Leaf: the condition as written
+  Expr expr;                   // the condition (All/Any become And/Or of Refs)
+  std::vector<std::string> ambiguities;  // ids of ambiguities touching it
+  std::string note;
+  int line = 0, column = 0;
+};
+
+struct Section {
+  std::string id;     // CMM.SP.GG.607.1
+  std::string title;  // General Guidelines
+  std::string heading;  // the heading in the source text
+};
+
+struct Relation {
+  std::string id;
+  std::string text;
+  std::string rule_source;
+  Expr expr;
+  int line = 0;
+};
+
+struct Reading {
+  std::string id;
+  std::string text;
+  std::map<std::string, std::string> overrides;  // criterion id -> `when` source
+};
+
+struct Ambiguity {
+  std::string id;
+  std::string question;
+  std::string quote;                  // the policy words that are ambiguous
+  std::vector<std::string> criteria;  // criteria it touches
+  std::string chosen;                 // id of the reading encoded
+  std::vector<Reading> readings;      // the chosen reading first
+  int line = 0;
+};
+
+struct Code {
+  std::string code;          // 22514
+  std::string description;   // verbatim
+  std::string procedure;     // vertebroplasty | kyphoplasty | sacroplasty
+  std::vector<std::string> levels;      // levels the code may describe
+  std::vector<std::string> techniques;  // request.technique values it may describe
+  bool add_on = false;
+};
+
+struct Definition {
+  std::string term;
+  std::string text;
+  std::vector<std::string> techniques;  // technique values the term covers
+};
+
+struct Policy {
+  std::string id, title, version, effective, source_file;
+  std::string file;           // where it was loaded from ("<bundled>/cmm-607.yaml")
+  std::string sha256;         // of the policy bytes followed by the vocabulary bytes
+  std::string decision_text;  // "... medically necessary for ANY of the following ..."
+  std::string default_denial_text;
+  std::string default_denial_section;
+  Vocabulary vocab;
+  std::vector<Section> sections;
+  std::vector<Relation> relations;
+  std::vector<Criterion> criteria;  // INVARIANT: topologically ordered (children before parents)
+  std::vector<int> pathways;        // criterion indices, in file order
+  std::vector<int> exclusions;
+  std::vector<Ambiguity> ambiguities;
+  std::vector<Code> codes;
+  std::vector<Definition> definitions;
+  std::map<std::string, int, std::less<>> criterion_by_id;
+
+  int find_criterion(std::string_view id) const;  // -1 if none
+  const Criterion& criterion(std::string_view id) const;  // asserts it exists
+};
+
+// Where to find a vocabulary named by a policy file: the policy's directory
+// first, then the bundled files.
+struct PolicySource {
+  std::string text;
+  std::string file;  // display name
+  std::string dir;   // directory to resolve the vocabulary in ("" = bundled only)
+};
+
+// Loads and validates a policy; throws DiagnosticError (file:line:col).
+// `overrides` replace the `when` of the named criteria (used for ambiguity readings).
+std::shared_ptr<const Policy> load_policy(const PolicySource& src,
+                                          const std::map<std::string, std::string>& overrides = {});
+// The bundled CMM-607 model.
+std::shared_ptr<const Policy> load_bundled_policy();
+// A policy file from disk (throws DiagnosticError when unreadable).
+std::shared_ptr<const Policy> load_policy_file(const std::string& path);
+
+// Parses an expression against a policy's vocabulary and criteria (for
+// properties files). `line`/`column` locate the source for diagnostics.
+Expr parse_expression(const Policy& policy, const std::string& source, const std::string& file,
+                      int line, int column, bool allow_decision);
+
+// Reads a whole file; throws DiagnosticError naming it when it cannot.
+std::string read_file(const std::string& path);
+
+}  // namespace pp::model

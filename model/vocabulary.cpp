@@ -1,0 +1,205 @@
+#include "model/vocabulary.h"
+
+#include "model/yaml_reader.h"
+
+namespace pp::model {
+
+const char* to_string(FactKind k) {
+  switch (k) {
+    case FactKind::Request: return "request";
+    case FactKind::Care: return "care";
+    case FactKind::Documentation: return "documentation";
+    case FactKind::Correctable: return "correctable";
+    case FactKind::Clinical: return "clinical";
+  }
+  return "?";
+}
+
+int Vocabulary::find_fact(std::string_view path) const {
+  auto it = fact_by_path.find(path);
+  return it == fact_by_path.end() ? -1 : it->second;
+}
+int Vocabulary::find_atom(std::string_view name) const {
+  auto it = atom_by_name.find(name);
+  return it == atom_by_name.end() ? -1 : it->second;
+}
+int Vocabulary::find_slot(std::string_view path) const {
+  auto it = slot_by_path.find(path);
+  return it == slot_by_path.end() ? -1 : it->second;
+}
+
+namespace {
+
+FactKind parse_kind(const YamlReader& r, const YAML::Node& n) {
+  std::string s = n.Scalar();
+  if (s == "request") return FactKind::Request;
+  if (s == "care") return FactKind::Care;
+  if (s == "documentation") return FactKind::Documentation;
+  if (s == "correctable") return FactKind::Correctable;
+  if (s == "clinical") return FactKind::Clinical;
+  r.fail(n, "unknown fact kind `" + s + "` (expected request, care, documentation, correctable or clinical)");
+}
+
+FactType parse_type(const YamlReader& r, const YAML::Node& n) {
+  std::string s = n.IsScalar() ? n.Scalar() : "";
+  if (s == "bool") return FactType::Bool;
+  if (s == "number") return FactType::Number;
+  if (s == "enum") return FactType::Enum;
+  if (s == "enum_set") return FactType::EnumSet;
+  if (s == "group") return FactType::Group;
+  if (s == "code_list") return FactType::CodeList;
+  r.fail(n, "unknown fact type `" + s + "` (expected bool, number, enum, enum_set, group or code_list)");
+}
+
+bool valid_name(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.')) return false;
+  return s.front() != '.' && s.back() != '.';
+}
+
+}  // namespace
+
+Vocabulary load_vocabulary(const std::string& text, const std::string& file_name) {
+  YamlReader r(file_name);
+  YAML::Node root = r.parse(text);
+  r.expect_map(root, "the vocabulary file", {"vocabulary", "version", "facts", "relations"});
+  Vocabulary v;
+  v.file = file_name;
+  v.id = r.str(root, "vocabulary");
+  YAML::Node facts = root["facts"];
+  if (!facts) r.fail(root, "missing required key `facts`");
+  r.expect_seq(facts, "`facts`");
+
+  auto add_atom = [&](Fact& f, int fact_index, int slot, int member, const std::string& name, AtomType t) {
+    if (v.atom_by_name.count(name)) return -1;
+    Atom a;
+    a.name = name;
+    a.type = t;
+    a.fact = fact_index;
+    a.slot = slot;
+    a.member = member;
+    int idx = static_cast<int>(v.atoms.size());
+    v.atoms.push_back(a);
+    v.atom_by_name.emplace(name, idx);
+    f.atoms.push_back(idx);
+    v.slots[slot].atoms.push_back(idx);
+    return idx;
+  };
+  auto add_slot = [&](Fact& f, int fact_index, int member, const std::string& path, FactKind kind) {
+    Slot s;
+    s.path = path;
+    s.kind = kind;
+    s.fact = fact_index;
+    s.member = member;
+    int idx = static_cast<int>(v.slots.size());
+    v.slots.push_back(s);
+    v.slot_by_path.emplace(path, idx);
+    f.slots.push_back(idx);
+    return idx;
+  };
+
+  for (const auto& fn : facts) {
+    r.expect_map(fn, "a fact", {"path", "type", "kind", "source", "description", "values", "members",
+                                "min", "max", "grows_only"});
+    Fact f;
+    f.path = r.str(fn, "path");
+    f.line = fn.Mark().line + 1;
+    if (!valid_name(f.path)) r.fail(fn["path"], "invalid fact path `" + f.path + "` (expected dotted names of letters, digits and _)");
+    if (v.fact_by_path.count(f.path)) r.fail(fn["path"], "fact `" + f.path + "` is declared twice");
+    if (!fn["type"]) r.fail(fn, "missing required key `type`");
+    f.type = parse_type(r, fn["type"]);
+    if (!fn["kind"]) r.fail(fn, "missing required key `kind`");
+    f.kind = parse_kind(r, fn["kind"]);
+    f.source = r.str(fn, "source", false);
+    f.description = r.str(fn, "description", false);
+    f.min = r.number(fn, "min", f.type == FactType::Number ? 0 : 0);
+    f.max = r.number(fn, "max", 1e300);
+    if (f.min > f.max) r.fail(fn["max"], "`max` is below `min`");
+    f.grows_only = r.boolean(fn, "grows_only", false);
+    f.values = r.str_list(fn, "values");
+    bool needs_values = f.type == FactType::Enum || f.type == FactType::EnumSet || f.type == FactType::CodeList;
+    if (needs_values && f.values.empty()) r.fail(fn, "fact `" + f.path + "` needs a non-empty `values` list");
+    if (!needs_values && fn["values"]) r.fail(fn["values"], "`values` is only for enum, enum_set and code_list facts");
+    if (f.values.size() > 64) r.fail(fn["values"], "at most 64 values per fact");
+    for (size_t i = 0; i < f.values.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (f.values[i] == f.values[j]) r.fail(fn["values"][i], "duplicate value `" + f.values[i] + "`");
+    if (f.type == FactType::Group) {
+      YAML::Node ms = fn["members"];
+      if (!ms) r.fail(fn, "group fact `" + f.path + "` needs a `members` list");
+      r.expect_seq(ms, "`members`");
+      for (const auto& mn : ms) {
+        r.expect_map(mn, "a group member", {"name", "text", "kind"});
+        Member m;
+        m.name = r.str(mn, "name");
+        if (!valid_name(m.name) || m.name.find('.') != std::string::npos)
+          r.fail(mn["name"], "invalid member name `" + m.name + "`");
+        for (const auto& other : f.members)
+          if (other.name == m.name) r.fail(mn["name"], "duplicate member `" + m.name + "`");
+        m.text = r.str(mn, "text", false);
+        m.kind = mn["kind"] ? parse_kind(r, mn["kind"]) : f.kind;
+        f.members.push_back(m);
+      }
+      if (f.members.empty()) r.fail(ms, "group fact `" + f.path + "` needs at least one member");
+    } else if (fn["members"]) {
+      r.fail(fn["members"], "`members` is only for group facts");
+    }
+    // a fact path must not be a prefix of another fact path, or the JSON shape is ambiguous
+    for (const auto& other : v.facts)
+      if (other.path.rfind(f.path + ".", 0) == 0 || f.path.rfind(other.path + ".", 0) == 0)
+        r.fail(fn["path"], "fact `" + f.path + "` nests inside fact `" + other.path + "`");
+
+    int fi = static_cast<int>(v.facts.size());
+    switch (f.type) {
+      case FactType::Bool: {
+        int s = add_slot(f, fi, -1, f.path, f.kind);
+        add_atom(f, fi, s, -1, f.path, AtomType::Bool);
+        break;
+      }
+      case FactType::Number: {
+        int s = add_slot(f, fi, -1, f.path, f.kind);
+        add_atom(f, fi, s, -1, f.path, AtomType::Number);
+        break;
+      }
+      case FactType::Enum: {
+        int s = add_slot(f, fi, -1, f.path, f.kind);
+        add_atom(f, fi, s, -1, f.path, AtomType::Enum);
+        break;
+      }
+      case FactType::EnumSet:
+      case FactType::CodeList: {
+        int s = add_slot(f, fi, -1, f.path, f.kind);
+        for (size_t i = 0; i < f.values.size(); ++i)
+          add_atom(f, fi, s, static_cast<int>(i), f.path + "." + f.values[i], AtomType::Bool);
+        break;
+      }
+      case FactType::Group: {
+        for (size_t i = 0; i < f.members.size(); ++i) {
+          std::string p = f.path + "." + f.members[i].name;
+          int s = add_slot(f, fi, static_cast<int>(i), p, f.members[i].kind);
+          add_atom(f, fi, s, static_cast<int>(i), p, AtomType::Bool);
+        }
+        break;
+      }
+    }
+    v.fact_by_path.emplace(f.path, fi);
+    v.facts.push_back(std::move(f));
+  }
+
+  if (YAML::Node rels = root["relations"]) {
+    r.expect_seq(rels, "`relations`");
+    for (const auto& rn : rels) {
+      r.expect_map(rn, "a relation", {"id", "text", "rule"});
+      RelationSource rs;
+      rs.id = r.str(rn, "id");
+      rs.text = r.str(rn, "text", false);
+      rs.rule = r.str(rn, "rule");
+      r.scalar_start(rn["rule"], rs.line, rs.column);
+      v.relations.push_back(rs);
+    }
+  }
+  return v;
+}
+
+}  // namespace pp::model
