@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <cstdio>
 #include <iterator>
 
 #include "model/case_reader.h"
@@ -22,7 +23,21 @@ std::string read_input(const std::string& path) {
 }
 
 model::Case read_case_file(const model::Policy& policy, const std::string& path) {
-  std::string text = read_input(path);
+  // Read at most one byte past the cap, so a huge input is refused unread.
+  std::string text;
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) return model::CaseReader(policy).read(model::read_file(path), path);  // read_file names the error
+  text.resize(model::kMaxCaseBytes + 1);
+  size_t n = std::fread(text.data(), 1, text.size(), f);
+  bool failed = std::ferror(f) != 0;
+  if (f != stdin) std::fclose(f);
+  if (failed) {
+    model::Diagnostic d;
+    d.location.file = path;
+    d.message = "cannot read the file (is it a directory?)";
+    throw model::DiagnosticError(d);
+  }
+  text.resize(n);
   model::CaseReader reader(policy);
   return reader.read(text, path == "-" ? "<stdin>" : path);
 }

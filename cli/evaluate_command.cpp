@@ -6,6 +6,7 @@
 
 #include "cli/case_result_output.h"
 #include "cli/common.h"
+#include "cli/line_reader.h"
 #include "model/case_reader.h"
 #include "solver/case_engine.h"
 
@@ -39,30 +40,34 @@ int run_single(const EvaluateOptions& o) {
 
 int run_batch(const EvaluateOptions& o) {
   auto policy = load_policy_option(o.policy);
-  std::ifstream file;
-  std::istream* in = &std::cin;
   std::string name = o.batch == "-" ? "<stdin>" : o.batch;
-  if (o.batch != "-") {
-    file.open(o.batch, std::ios::binary);
-    if (!file) {
-      model::Diagnostic d;
-      d.location.file = o.batch;
-      d.message = "cannot read the file (no such file, or not readable)";
-      throw model::DiagnosticError(d);
-    }
-    in = &file;
+  std::FILE* f = o.batch == "-" ? stdin : std::fopen(o.batch.c_str(), "rb");
+  if (!f) {
+    model::Diagnostic d;
+    d.location.file = o.batch;
+    d.message = "cannot read the file (no such file, or not readable)";
+    throw model::DiagnosticError(d);
   }
+  LineReader lines(f, model::kMaxCaseBytes);
   model::CaseReader reader(*policy);
   solver::CaseEngine engine(policy);
   model::Case c(policy->vocab);
   solver::CaseResult r;
-  std::string line, out;
+  std::string out;
   out.reserve(1 << 16);
-  long n = 0;
   bool bad = false;
-  while (std::getline(*in, line)) {
-    ++n;
+  std::string_view line;
+  bool too_long = false;
+  while (lines.next(line, too_long)) {
+    long n = lines.line_number();
     try {
+      if (too_long) {
+        model::Diagnostic d;
+        d.location.file = name;
+        d.location.batch_line = n;
+        d.message = "case too large (expected at most " + std::to_string(model::kMaxCaseBytes) + " bytes)";
+        throw model::DiagnosticError(d);
+      }
       reader.read_into(line, name, n, c);
       if (o.assume_absent) model::assume_absent(policy->vocab, c);
       engine.evaluate_into(c, r);
@@ -70,7 +75,7 @@ int run_batch(const EvaluateOptions& o) {
     } catch (const model::DiagnosticError& e) {
       bad = true;
       std::string msg = e.diagnostic().str();
-      std::cerr << msg << "\n";
+      std::fprintf(stderr, "%s\n", msg.c_str());
       append_error_json(out, n, msg);
     }
     out += '\n';
@@ -81,6 +86,7 @@ int run_batch(const EvaluateOptions& o) {
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
+  if (f != stdin) std::fclose(f);
   return bad ? kExitBadInput : kExitOk;
 }
 

@@ -13,9 +13,6 @@ namespace pp::model {
 
 namespace dom = simdjson::dom;
 
-// A case is a few hundred bytes; anything past this is refused unread.
-constexpr size_t kMaxCaseBytes = 1 << 20;
-
 namespace {
 
 struct PathNode {
@@ -213,16 +210,16 @@ struct CaseReader::Impl {
         return;
       }
       case FactType::Enum: {
-        std::string_view s = as_string(v, "a string");
+        std::string_view s = as_string(v, "a " + f.item + " (string)");
         int i = index_in(f.values, s);
-        if (i < 0) fail_value("value", s, f.values);
+        if (i < 0) fail_value(f.item.c_str(), s, f.values);
         out->set(f.atoms[0], i);
         return;
       }
       case FactType::EnumSet: {
         size_t n = 0;
-        std::uint64_t seen = read_names(as_array(v, "an array of names"), f.values, "name", &n);
-        if (n == 0) fail("empty array (expected at least one name)");
+        std::uint64_t seen = read_names(as_array(v, "an array of " + f.item + " names"), f.values, f.item.c_str(), &n);
+        if (n == 0) fail("empty array (expected at least one " + f.item + ")");
         for (size_t i = 0; i < f.atoms.size(); ++i) out->set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
         return;
       }
@@ -252,8 +249,8 @@ struct CaseReader::Impl {
             } else if (key == "units") {
               if (has_units) fail("duplicate field (each field may appear once)");
               has_units = true;
-              if (fv.is_int64() && int64_t(fv) >= 1) units = static_cast<std::uint64_t>(int64_t(fv));
-              else if (fv.is_uint64()) units = uint64_t(fv);
+              if (fv.type() == dom::element_type::INT64 && int64_t(fv) >= 1) units = static_cast<std::uint64_t>(int64_t(fv));
+              else if (fv.type() == dom::element_type::UINT64) units = uint64_t(fv);
               else fail("expected an integer >= 1");
             } else {
               fail("unknown field `" + std::string(key) + "` (expected `code` or `units`)");
@@ -273,7 +270,7 @@ struct CaseReader::Impl {
         std::vector<std::string> names;
         for (const auto& m : f.members) names.push_back(m.name);
         if (v.is_array()) {
-          std::uint64_t seen = read_names(dom::array(v), names, "name", nullptr);
+          std::uint64_t seen = read_names(dom::array(v), names, f.item.c_str(), nullptr);
           for (size_t i = 0; i < f.atoms.size(); ++i) out->set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
           return;
         }

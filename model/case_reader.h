@@ -11,6 +11,9 @@
 
 namespace pp::model {
 
+// A case is a few hundred bytes; a larger input is refused unread.
+constexpr size_t kMaxCaseBytes = 1 << 20;
+
 class CaseReader {
  public:
   explicit CaseReader(const Policy& policy);

@@ -17,7 +17,16 @@ std::string Diagnostic::str() const {
     case Severity::Note: out += " note: "; break;
   }
   out += message;
-  return out;
+  // One line, always: user text may carry control characters.
+  std::string clean;
+  clean.reserve(out.size());
+  for (unsigned char c : out) {
+    if (c == '\n') clean += "\\n";
+    else if (c == '\r') clean += "\\r";
+    else if (c < 0x20 || c == 0x7f) clean += '?';
+    else clean += static_cast<char>(c);
+  }
+  return clean;
 }
 
 }  // namespace pp::model

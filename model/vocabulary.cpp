@@ -101,7 +101,7 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
 
   for (const auto& fn : facts) {
     r.expect_map(fn, "a fact", {"path", "type", "kind", "source", "description", "values", "members",
-                                "min", "max", "grows_only"});
+                                "min", "max", "grows_only", "item"});
     Fact f;
     f.path = r.str(fn, "path");
     f.line = fn.Mark().line + 1;
@@ -113,6 +113,8 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
     f.kind = parse_kind(r, fn["kind"]);
     f.source = r.str(fn, "source", false);
     f.description = r.str(fn, "description", false);
+    if (fn["item"]) f.item = r.str(fn, "item");
+    else if (f.type == FactType::Group) f.item = "member";
     f.min = r.number(fn, "min", f.type == FactType::Number ? 0 : 0);
     f.max = r.number(fn, "max", 1e300);
     if (f.min > f.max) r.fail(fn["max"], "`max` is below `min`");

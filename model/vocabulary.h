@@ -59,6 +59,7 @@ struct Fact {
   FactKind kind = FactKind::Clinical;
   std::string description;
   std::string source;
+  std::string item = "value";      // what one value is called in messages ("level", "code")
   std::vector<std::string> values;  // Enum, EnumSet, CodeList
   std::vector<Member> members;      // Group
   double min = 0;                   // Number
