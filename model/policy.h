@@ -41,6 +41,15 @@ struct Section {
   std::string heading;  // the heading in the source text
 };
 
+// A kind of exclusion (alternative_cause, non_indication, contraindication):
+// the policy's introductory sentence for its list.
+struct Category {
+  std::string id;
+  std::string section;
+  std::string title;
+  std::string text;
+};
+
 struct Relation {
   std::string id;
   std::string text;
@@ -89,6 +98,7 @@ struct Policy {
   std::string default_denial_section;
   Vocabulary vocab;
   std::vector<Section> sections;
+  std::vector<Category> categories;
   std::vector<Relation> relations;
   std::vector<Criterion> criteria;  // INVARIANT: topologically ordered (children before parents)
   std::vector<int> pathways;        // criterion indices, in file order

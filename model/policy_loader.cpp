@@ -101,7 +101,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
                                           const std::map<std::string, std::string>& overrides) {
   YamlReader r(src.file);
   YAML::Node root = r.parse(src.text);
-  r.expect_map(root, "the policy file", {"policy", "sections", "decision", "criteria", "ambiguities", "codes", "definitions"});
+  r.expect_map(root, "the policy file", {"policy", "sections", "decision", "categories", "criteria", "ambiguities", "codes", "definitions"});
   auto p = std::make_shared<Policy>();
   p->file = src.file;
 
@@ -157,6 +157,16 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     }
   }
 
+  if (YAML::Node cats = root["categories"]) {
+    r.expect_seq(cats, "`categories`");
+    for (const auto& cn : cats) {
+      r.expect_map(cn, "a category", {"id", "section", "title", "text"});
+      Category c{r.str(cn, "id"), r.str(cn, "section"), r.str(cn, "title"), r.str(cn, "text")};
+      check_section(cn["section"], c.section);
+      p->categories.push_back(c);
+    }
+  }
+
   // Criteria, pass 1: ids and structure.
   YAML::Node crit = root["criteria"];
   if (!crit) r.fail(root, "missing required key `criteria`");
@@ -180,6 +190,13 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     else if (kind == "exclusion") c.kind = CriterionKind::Exclusion;
     else r.fail(cn["kind"], "unknown criterion kind `" + kind + "` (expected condition, pathway or exclusion)");
     c.category = r.str(cn, "category", false);
+    if (!p->categories.empty() && !c.category.empty()) {
+      bool known = false;
+      for (const auto& cat : p->categories) known |= cat.id == c.category;
+      if (!known) r.fail(cn["category"], "unknown category `" + c.category + "`");
+    }
+    if (c.kind == CriterionKind::Exclusion && c.category.empty() && !p->categories.empty())
+      r.fail(cn, "exclusion `" + c.id + "` needs a `category`");
     c.title = r.str(cn, "title", false);
     c.text = r.str(cn, "text");
     if (c.text.empty()) r.fail(cn["text"], "criterion `" + c.id + "` needs the policy wording it encodes in `text`");
