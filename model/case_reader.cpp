@@ -92,6 +92,9 @@ struct CaseReader::Impl {
         fail("malformed JSON: nested too deeply (expected a case object)");
       case simdjson::EMPTY:
         fail("empty input (expected a case object)");
+      case simdjson::TAPE_ERROR:
+      case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+        fail("malformed JSON: missing or extra comma, colon, brace or bracket (expected one JSON object)");
       case simdjson::CAPACITY:
         fail("case too large (expected at most " + std::to_string(kMaxCaseBytes) + " bytes)");
       default:
@@ -144,7 +147,6 @@ struct CaseReader::Impl {
       if (base) path += '.';
       path += key;
       if (idx < 0) {
-        path.resize(base);
         std::vector<std::string> names;
         for (const auto& ch : node.children) names.push_back("`" + ch.name + "`");
         fail("unknown field `" + std::string(key) + "` (expected " + expected_list(names) + ")");
@@ -282,7 +284,6 @@ struct CaseReader::Impl {
           path += key;
           int i = index_in(names, key);
           if (i < 0) {
-            path.resize(base);
             std::vector<std::string> quoted;
             for (const auto& nm : names) quoted.push_back("`" + nm + "`");
             fail("unknown field `" + std::string(key) + "` (expected " + expected_list(quoted) + ")");

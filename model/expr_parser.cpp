@@ -156,7 +156,7 @@ class Parser {
         next();
         Token b = next();
         ib = index_of(b);
-        if (ib < ia) fail(b, "empty range `" + a.text + ".." + b.text + "` (the values are ordered as the vocabulary lists them)");
+        if (ib < ia) fail(a, "empty range `" + a.text + ".." + b.text + "` (the values are ordered as the vocabulary lists them)");
       }
       for (int i = ia; i <= ib; ++i) {
         mask |= (std::uint64_t{1} << i);

@@ -1,0 +1,66 @@
+// Test support: run the built policyproof, read files, golden comparisons.
+#pragma once
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace pp::test {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+inline void spit(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+inline std::string temp_path(const std::string& stem) {
+  static int n = 0;
+  return "/tmp/pp-test-" + std::to_string(getpid()) + "-" + std::to_string(n++) + "-" + stem;
+}
+
+// Runs `policyproof <args>` (args are shell words, already quoted as needed).
+inline RunResult run(const std::string& args, const std::string& stdin_text = "") {
+  std::string in = temp_path("in"), out = temp_path("out"), err = temp_path("err");
+  spit(in, stdin_text);
+  std::string cmd = std::string(PP_BINARY) + " " + args + " <" + in + " >" + out + " 2>" + err;
+  int status = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  std::remove(in.c_str());
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return r;
+}
+
+inline int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// Compares `actual` with the golden file; with PP_UPDATE_GOLDEN=1 rewrites it.
+inline bool matches_golden(const std::string& golden_path, const std::string& actual) {
+  if (std::getenv("PP_UPDATE_GOLDEN")) {
+    spit(golden_path, actual);
+    return true;
+  }
+  return slurp(golden_path) == actual;
+}
+
+}  // namespace pp::test
