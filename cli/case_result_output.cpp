@@ -108,13 +108,16 @@ std::string result_text(const model::Policy& p, const model::Case& c, const solv
   if (!r.exact) out += fmt::format("  the solver could not decide exactly: {}\n", r.reason);
 
   auto quote = [&](const model::Criterion& cr) {
-    return fmt::format("{} [{}]\n      \"{}\"\n", cr.id, cr.section, cr.text);
+    return fmt::format("{} ({}) [{}]\n      \"{}\"\n", cr.id, cr.title, cr.section, cr.text);
   };
   if (r.decision == model::Decision::MedicallyNecessary) {
-    out += "\nApproved by:\n";
-    for (int i : p.pathways)
-      if (ev.criteria[i] == Tri::True)
-        out += "  - " + quote(p.criteria[i]);
+    for (int i : p.pathways) {
+      if (ev.criteria[i] != Tri::True) continue;
+      out += fmt::format("\nApproved by {} ({}) [{}], all of its criteria met:\n", p.criteria[i].id,
+                         p.criteria[i].title, p.criteria[i].section);
+      for (int ch : p.criteria[i].children)
+        if (ev.criteria[ch] == Tri::True) out += "  - " + quote(p.criteria[ch]);
+    }
     out += "\nNo exclusion applies.\n";
     return out;
   }
