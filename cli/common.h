@@ -37,5 +37,6 @@ void add_format_option(CLI::App& cmd, std::string& format);
 // A subcommand: registers its options on `app` and returns the code to run.
 using CommandRunner = std::function<int()>;
 CommandRunner add_evaluate_command(CLI::App& app);
+CommandRunner add_prove_command(CLI::App& app);
 
 }  // namespace pp::cli

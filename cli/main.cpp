@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "policyproof 0.1.0");
   std::map<std::string, pp::cli::CommandRunner> runners;
   runners["evaluate"] = pp::cli::add_evaluate_command(app);
+  runners["prove"] = pp::cli::add_prove_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

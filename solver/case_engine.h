@@ -1,6 +1,11 @@
 // Evaluation of one case, exactly (solver layer): the concrete evaluator
 // answers whatever three-valued logic decides; the Z3 encoding answers the
 // rest, and names the unknown facts that can still change the decision.
+//
+// Exact semantics (issue 4): a partial case is medically necessary (or not)
+// when every completion consistent with the domain relations is; otherwise it
+// is undetermined. An unknown slot is decisive when two such completions that
+// agree on every other slot get different decisions.
 #pragma once
 #include <memory>
 #include <string>
@@ -9,6 +14,7 @@
 #include "model/case.h"
 #include "model/evaluator.h"
 #include "model/policy.h"
+#include "solver/limits.h"
 
 namespace pp::solver {
 
@@ -21,11 +27,6 @@ struct CaseResult {
   std::string reason;
 };
 
-struct Limits {
-  unsigned timeout_ms = 5000;  // wall-clock guard per query
-  unsigned rlimit = 0;         // deterministic resource limit (0 = none)
-};
-
 class CaseEngine {
  public:
   explicit CaseEngine(std::shared_ptr<const model::Policy> policy, Limits limits = {});
@@ -35,13 +36,26 @@ class CaseEngine {
 
   // The exact decision of `c` over every completion consistent with the
   // domain relations; `c` is taken as read (relations are closed inside).
+  // Z3 is consulted only when three-valued logic leaves the decision unknown,
+  // so fully specified cases never reach it.
   CaseResult evaluate(const model::Case& c);
   void evaluate_into(const model::Case& c, CaseResult& out);  // hot path: reuses storage
+
+  // The same answer computed by Z3 alone, whatever three-valued logic says
+  // (`evaluation` is still the concrete one). For differential tests.
+  CaseResult evaluate_with_solver(const model::Case& c);
+
+  // Whether slot `slot` is decisive for `c` (the definition above), asked of
+  // Z3 directly; Unknown answers count as false and clear `*exact`.
+  bool is_decisive(const model::Case& c, int slot, bool* exact = nullptr);
 
   const model::Policy& policy() const { return *policy_; }
 
  private:
   struct Impl;
+  void solve(const model::Case& closed, CaseResult& out);
+  Impl& impl();
+
   std::shared_ptr<const model::Policy> policy_;
   Limits limits_;
   model::Evaluator evaluator_;
