@@ -14,14 +14,54 @@ const char* status_word(Tri t) {
   return t == Tri::True ? "met" : t == Tri::False ? "not_met" : "unknown";
 }
 
-void append_policy(std::string& out, const model::Policy& p) {
-  out += "\"policy\":{\"id\":";
-  json_escape(out, p.id);
-  out += ",\"version\":";
-  json_escape(out, p.version);
-  out += ",\"sha256\":\"";
-  out += p.sha256;
-  out += "\"}";
+// The parts of a result that depend only on the policy, escaped once.
+struct Fragments {
+  std::string sha;
+  std::string policy;                  // "policy":{...}
+  std::vector<std::string> pathway;    // {"id":"IN.ASP","status":"   (per pathways index)
+  std::vector<std::string> exclusion;  // full exclusion object (per criterion index)
+  std::vector<std::string> id;         // "ID" (per criterion index)
+  std::vector<std::string> slot;       // "path" (per slot index)
+  std::vector<int> unmet;              // scratch
+};
+
+const Fragments& fragments(const model::Policy& p) {
+  static thread_local const model::Policy* cached = nullptr;
+  static thread_local Fragments f;
+  if (cached == &p && f.sha == p.sha256) return f;
+  f = Fragments{};
+  f.sha = p.sha256;
+  f.policy = "\"policy\":{\"id\":";
+  json_escape(f.policy, p.id);
+  f.policy += ",\"version\":";
+  json_escape(f.policy, p.version);
+  f.policy += ",\"sha256\":\"" + p.sha256 + "\"}";
+  for (int i : p.pathways) {
+    std::string s = "{\"id\":";
+    json_escape(s, p.criteria[i].id);
+    s += ",\"status\":\"";
+    f.pathway.push_back(s);
+  }
+  for (const auto& x : p.criteria) {
+    std::string id;
+    json_escape(id, x.id);
+    f.id.push_back(id);
+    std::string s = "{\"id\":" + id + ",\"source\":";
+    json_escape(s, x.section);
+    s += ",\"category\":";
+    json_escape(s, x.category);
+    s += ",\"text\":";
+    json_escape(s, x.text);
+    s += '}';
+    f.exclusion.push_back(s);
+  }
+  for (const auto& sl : p.vocab.slots) {
+    std::string s;
+    json_escape(s, sl.path);
+    f.slot.push_back(s);
+  }
+  cached = &p;
+  return f;
 }
 
 }  // namespace
@@ -29,47 +69,35 @@ void append_policy(std::string& out, const model::Policy& p) {
 void append_result_json(std::string& out, const model::Policy& p, const model::Case& c,
                         const solver::CaseResult& r) {
   const auto& ev = r.evaluation;
+  const Fragments& f = fragments(p);
   out += "{\"case_id\":";
   if (c.has_case_id) json_escape(out, c.case_id); else out += "null";
   out += ",\"decision\":\"";
   out += model::to_string(r.decision);
   out += "\",";
-  append_policy(out, p);
+  out += f.policy;
   out += ",\"pathways\":[";
-  bool first = true;
-  for (int i : p.pathways) {
-    if (!first) out += ',';
-    first = false;
-    out += "{\"id\":";
-    json_escape(out, p.criteria[i].id);
-    out += ",\"status\":\"";
-    out += status_word(ev.criteria[i]);
+  for (size_t k = 0; k < p.pathways.size(); ++k) {
+    if (k) out += ',';
+    out += f.pathway[k];
+    out += status_word(ev.criteria[p.pathways[k]]);
     out += "\"}";
   }
   out += "],\"exclusions\":[";
-  first = true;
+  bool first = true;
   for (int i : p.exclusions) {
     if (ev.criteria[i] != Tri::True) continue;
-    const auto& x = p.criteria[i];
     if (!first) out += ',';
     first = false;
-    out += "{\"id\":";
-    json_escape(out, x.id);
-    out += ",\"source\":";
-    json_escape(out, x.section);
-    out += ",\"category\":";
-    json_escape(out, x.category);
-    out += ",\"text\":";
-    json_escape(out, x.text);
-    out += '}';
+    out += f.exclusion[i];
   }
   out += "],\"unmet\":[";
   if (r.decision != model::Decision::MedicallyNecessary) {
-    first = true;
-    for (int i : model::unmet_criteria(p, ev)) {
-      if (!first) out += ',';
-      first = false;
-      json_escape(out, p.criteria[i].id);
+    auto& unmet = const_cast<Fragments&>(f).unmet;
+    model::unmet_criteria_into(p, ev, unmet);
+    for (size_t k = 0; k < unmet.size(); ++k) {
+      if (k) out += ',';
+      out += f.id[unmet[k]];
     }
   }
   out += "],\"decisive_unknowns\":[";
@@ -77,7 +105,7 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
   for (int s : r.decisive_unknowns) {
     if (!first) out += ',';
     first = false;
-    json_escape(out, p.vocab.slots[s].path);
+    out += f.slot[s];
   }
   out += ']';
   if (!r.exact) {

@@ -37,15 +37,26 @@ struct CaseReader::Impl {
   const Vocabulary& vocab;
   Evaluator evaluator;
   PathNode root;
+  std::vector<std::vector<std::string>> member_names;  // per fact (groups)
+  std::vector<std::string> number_expected;           // per fact (numbers)
   dom::parser parser{kMaxCaseBytes};
   std::string buffer;
   // per-read state
   std::string file;
   long batch_line = 0;
-  std::string path;
+  // The JSON path, kept as segments and spelled out only for an error.
+  struct Seg { std::string_view key; long index; };
+  std::vector<Seg> segs;
+  std::string fixed_path;  // set instead of segs for whole-case errors
   Case* out = nullptr;
 
   explicit Impl(const Policy& p) : policy(p), vocab(p.vocab), evaluator(p) {
+    for (const auto& f : vocab.facts) {
+      std::vector<std::string> names;
+      for (const auto& m : f.members) names.push_back(m.name);
+      member_names.push_back(std::move(names));
+      number_expected.push_back("a number >= " + fmt_num(f.min) + (f.max < 1e300 ? " and <= " + fmt_num(f.max) : ""));
+    }
     root.children.push_back(PathNode{"case_id", -2, {}});
     for (size_t fi = 0; fi < vocab.facts.size(); ++fi) {
       const std::string& fp = vocab.facts[fi].path;
@@ -69,11 +80,24 @@ struct CaseReader::Impl {
     }
   }
 
+  std::string spelled_path() const {
+    std::string p;
+    for (const auto& s : segs) {
+      if (s.index >= 0) {
+        p += "[" + std::to_string(s.index) + "]";
+      } else {
+        if (!p.empty()) p += '.';
+        p += s.key;
+      }
+    }
+    return p;
+  }
+
   [[noreturn]] void fail(const std::string& msg) const {
     Diagnostic d;
     d.location.file = file;
     d.location.batch_line = batch_line;
-    d.location.json_path = path;
+    d.location.json_path = fixed_path.empty() ? spelled_path() : fixed_path;
     d.message = msg;
     throw DiagnosticError(d);
   }
@@ -139,13 +163,11 @@ struct CaseReader::Impl {
 
   void read_object(dom::object obj, const PathNode& node) {
     std::uint64_t seen = 0;  // INVARIANT: a node has at most 64 fields
-    size_t base = path.size();
     for (auto [key, value] : obj) {
       int idx = -1;
       for (size_t i = 0; i < node.children.size(); ++i)
         if (node.children[i].name == key) { idx = static_cast<int>(i); break; }
-      if (base) path += '.';
-      path += key;
+      segs.push_back({key, -1});
       if (idx < 0) {
         std::vector<std::string> names;
         for (const auto& ch : node.children) names.push_back("`" + ch.name + "`");
@@ -162,7 +184,7 @@ struct CaseReader::Impl {
       } else {
         read_object(as_object(value, "an object"), child);
       }
-      path.resize(base);
+      segs.pop_back();
     }
   }
 
@@ -178,17 +200,16 @@ struct CaseReader::Impl {
 
   // An array of distinct names from `values`; returns the bitmask of those named.
   std::uint64_t read_names(dom::array arr, const std::vector<std::string>& values, const char* what, size_t* count) {
-    size_t base = path.size();
     std::uint64_t seen = 0;
     size_t n = 0;
     for (dom::element ev : arr) {
-      path += "[" + std::to_string(n) + "]";
+      segs.push_back({{}, static_cast<long>(n)});
       std::string_view s = as_string(ev, std::string("a ") + what + " (string)");
       int i = index_in(values, s);
       if (i < 0) fail_value(what, s, values);
       if (seen >> i & 1) fail("duplicated " + std::string(what) + " `" + std::string(s) + "` (expected each once)");
       seen |= std::uint64_t{1} << i;
-      path.resize(base);
+      segs.pop_back();
       ++n;
     }
     if (count) *count = n;
@@ -201,7 +222,7 @@ struct CaseReader::Impl {
         out->set(f.atoms[0], as_bool(v) ? 1.0 : 0.0);
         return;
       case FactType::Number: {
-        std::string expected = "a number >= " + fmt_num(f.min) + (f.max < 1e300 ? " and <= " + fmt_num(f.max) : "");
+        const std::string& expected = number_expected[&f - vocab.facts.data()];
         double d = 0;
         if (v.is_double()) d = double(v);
         else if (v.is_int64()) d = static_cast<double>(int64_t(v));
@@ -227,20 +248,17 @@ struct CaseReader::Impl {
       }
       case FactType::CodeList: {
         dom::array arr = as_array(v, "an array of {\"code\", \"units\"} objects");
-        size_t base = path.size();
         std::uint64_t seen = 0;
         size_t n = 0;
         out->cpt.clear();
         for (dom::element ev : arr) {
-          path += "[" + std::to_string(n) + "]";
+          segs.push_back({{}, static_cast<long>(n)});
           dom::object obj = as_object(ev, "an object with `code` and `units`");
-          size_t ibase = path.size();
           int code = -1;
           bool has_units = false;
           std::uint64_t units = 0;
           for (auto [key, fv] : obj) {
-            path += '.';
-            path += key;
+            segs.push_back({key, -1});
             if (key == "code") {
               if (code >= 0) fail("duplicate field (each field may appear once)");
               std::string_view s = as_string(fv, "a code (string)");
@@ -257,31 +275,28 @@ struct CaseReader::Impl {
             } else {
               fail("unknown field `" + std::string(key) + "` (expected `code` or `units`)");
             }
-            path.resize(ibase);
+            segs.pop_back();
           }
           if (code < 0) fail("missing field `code` (expected one of " + expected_list(f.values) + ")");
           if (!has_units) fail("missing field `units` (expected an integer >= 1)");
           out->cpt.push_back(CptLine{f.values[code], units});
-          path.resize(base);
+          segs.pop_back();
           ++n;
         }
         for (size_t i = 0; i < f.atoms.size(); ++i) out->set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
         return;
       }
       case FactType::Group: {
-        std::vector<std::string> names;
-        for (const auto& m : f.members) names.push_back(m.name);
+        const std::vector<std::string>& names = member_names[&f - vocab.facts.data()];
         if (v.is_array()) {
           std::uint64_t seen = read_names(dom::array(v), names, f.item.c_str(), nullptr);
           for (size_t i = 0; i < f.atoms.size(); ++i) out->set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
           return;
         }
         if (!v.is_object()) fail_type(v, "an object of name: true|false, or an array of names");
-        size_t base = path.size();
         std::uint64_t seen = 0;
         for (auto [key, fv] : dom::object(v)) {
-          path += '.';
-          path += key;
+          segs.push_back({key, -1});
           int i = index_in(names, key);
           if (i < 0) {
             std::vector<std::string> quoted;
@@ -291,7 +306,7 @@ struct CaseReader::Impl {
           if (seen >> i & 1) fail("duplicate field (each field may appear once)");
           seen |= std::uint64_t{1} << i;
           out->set(f.atoms[i], as_bool(fv) ? 1.0 : 0.0);
-          path.resize(base);
+          segs.pop_back();
         }
         return;
       }
@@ -310,14 +325,15 @@ struct CaseReader::Impl {
       if (evaluator.eval(r.expr, *out, ev) != Tri::False) continue;
       std::vector<int> atoms;
       collect_atoms(r.expr, atoms);
-      path = atoms.empty() ? "" : vocab.atoms[atoms.front()].name;
+      fixed_path = atoms.empty() ? "" : vocab.atoms[atoms.front()].name;
       fail("contradicts domain relation `" + r.id + "`: " + r.rule_source + (r.text.empty() ? "" : " (" + r.text + ")"));
     }
   }
 
   void read(std::string_view json, Case& c) {
     out = &c;
-    path.clear();
+    segs.clear();
+    fixed_path.clear();
     c.known.assign(vocab.atoms.size(), 0);
     c.value.assign(vocab.atoms.size(), 0.0);
     c.cpt.clear();

@@ -28,7 +28,8 @@ struct Evaluation {
 
 class Evaluator {
  public:
-  explicit Evaluator(const Policy& policy) : policy_(policy) {}
+  // Compiles every criterion into a flat postfix program (the batch hot path).
+  explicit Evaluator(const Policy& policy);
 
   // Propagates the domain relations that are clauses (unit propagation), so
   // implied facts count as known; returns the closed case.
@@ -42,7 +43,26 @@ class Evaluator {
   Tri eval(const Expr& e, const Case& c, const Evaluation& ev) const;
 
  private:
+  // One postfix instruction: leaves push a value, Not/And/Or/Count pop `n`.
+  enum class Kind : std::uint8_t {
+    True, False, Atom, NumCmp, EnumIn, Ref, Decision, Not, And, Or, Count,
+    AndLits, OrLits, CountLits,  // fused: over `n` literals at lits_[arg]
+  };
+  struct Instr {
+    Kind kind;
+    Cmp cmp;
+    std::uint16_t n;
+    std::int32_t arg;      // atom or criterion index
+    double number;
+    std::uint64_t mask;
+  };
+  void emit(const Expr& e, int depth);
+
   const Policy& policy_;
+  std::vector<Instr> code_;
+  std::vector<std::pair<std::int32_t, bool>> lits_;  // (atom, positive)
+  std::vector<std::uint32_t> begin_;  // per criterion: its code is [begin_[i], begin_[i+1])
+  int max_depth_ = 0;
 };
 
 // Derived views of an evaluation, as the outputs report them.
@@ -53,5 +73,6 @@ std::vector<int> possible_exclusions(const Policy& p, const Evaluation& ev);  //
 // Criteria that fail on the way to each pathway that is not met (empty when a
 // pathway is met): a false All-child, every child of a false Any, down to leaves.
 std::vector<int> unmet_criteria(const Policy& p, const Evaluation& ev);
+void unmet_criteria_into(const Policy& p, const Evaluation& ev, std::vector<int>& out);  // reuses out
 
 }  // namespace pp::model
