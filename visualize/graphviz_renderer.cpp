@@ -1,0 +1,97 @@
+#include "visualize/graphviz_renderer.h"
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+namespace pp::visualize {
+
+const char* to_string(Format f) {
+  switch (f) {
+    case Format::Svg: return "svg";
+    case Format::Png: return "png";
+    case Format::Pdf: return "pdf";
+    case Format::Dot: return "dot";
+  }
+  return "?";
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  if (name == "svg") return Format::Svg;
+  if (name == "png") return Format::Png;
+  if (name == "pdf") return Format::Pdf;
+  if (name == "dot") return Format::Dot;
+  return std::nullopt;
+}
+
+std::optional<Format> format_from_path(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  size_t dot = base.find_last_of('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  std::string ext(base.substr(dot + 1));
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (ext == "gv") return Format::Dot;
+  return parse_format(ext);
+}
+
+namespace {
+
+std::mutex graphviz_mutex;
+std::string* graphviz_messages = nullptr;  // guarded by graphviz_mutex
+
+// Graphviz reports through a callback; keep its words instead of printing them.
+int collect_message(char* msg) {
+  if (graphviz_messages && msg) *graphviz_messages += msg;
+  return 0;
+}
+
+struct ContextDeleter {
+  void operator()(GVC_t* c) const { gvFreeContext(c); }
+};
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s;
+}
+
+}  // namespace
+
+std::string render(const std::string& dot, Format f) {
+  if (f == Format::Dot) return dot;
+  std::lock_guard<std::mutex> lock(graphviz_mutex);
+  std::string messages;
+  graphviz_messages = &messages;
+  agseterrf(collect_message);
+  agseterr(AGERR);  // warnings (e.g. about fonts) are not failures
+  struct Reset {
+    ~Reset() { agseterrf(nullptr); graphviz_messages = nullptr; }
+  } reset;
+
+  std::unique_ptr<GVC_t, ContextDeleter> gvc(gvContext());
+  if (!gvc) throw std::runtime_error("graphviz: cannot create a context");
+  Agraph_t* g = agmemread(dot.c_str());
+  if (!g) throw std::runtime_error("graphviz: cannot read the DOT text: " + trimmed(messages));
+  struct Close {
+    GVC_t* gvc; Agraph_t* g; bool laid_out = false;
+    ~Close() { if (laid_out) gvFreeLayout(gvc, g); agclose(g); }
+  } close{gvc.get(), g};
+  if (gvLayout(gvc.get(), g, "dot") != 0) throw std::runtime_error("graphviz: layout failed: " + trimmed(messages));
+  close.laid_out = true;
+  char* data = nullptr;
+  unsigned int length = 0;
+  if (gvRenderData(gvc.get(), g, to_string(f), &data, &length) != 0 || !data)
+    throw std::runtime_error(std::string("graphviz: cannot render ") + to_string(f) +
+                             " (is the Graphviz plugin for it installed?): " + trimmed(messages));
+  std::string out(data, length);
+  gvFreeRenderData(data);
+  return out;
+}
+
+}  // namespace pp::visualize
