@@ -2,6 +2,8 @@
 # policyproof set-up: installs what is missing (Debian 12, as root), builds, then
 #   ./setup.sh run    evaluates the bundled example case on the bundled CMM-607 model
 #   ./setup.sh test   builds and runs every test (what .ci/run calls)
+#   ./setup.sh sanitize   the whole test suite under ASan+UBSan (a CI step of its own)
+#   ./setup.sh fuzz [S]   libFuzzer on the case reader and the policy loader, S seconds each
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -40,8 +42,29 @@ case "${1:-run}" in
     build build -DPP_WERROR=ON
     (cd build && ctest --output-on-failure -j "$(nproc)")
     ;;
+  sanitize)
+    install_missing
+    build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPP_SANITIZE=address,undefined -DPP_BUILD_BENCH=OFF
+    (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+       ctest --output-on-failure -j "$(nproc)")
+    ;;
+  fuzz)
+    install_missing
+    CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPP_FUZZ=ON \
+      -DPP_SANITIZE=address,undefined -DPP_BUILD_TESTS=OFF -DPP_BUILD_BENCH=OFF >/dev/null
+    cmake --build build-fuzz -j "$(nproc)" --target fuzz_case_reader fuzz_policy_loader
+    secs=${2:-30}
+    for t in case_reader policy_loader; do
+      corpus=$(mktemp -d)
+      cp tests/fuzz/corpus/${t%%_*}/* "$corpus"/ 2>/dev/null || true
+      cp tests/fuzz/corpus/${t#*_}/* "$corpus"/ 2>/dev/null || true
+      ./build-fuzz/tests/fuzz/fuzz_$t "$corpus" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 2>&1 | tail -n 12
+      rm -rf "$corpus"
+    done
+    ;;
   *)
-    echo "usage: ./setup.sh run|test" >&2
+    echo "usage: ./setup.sh run|test|sanitize|fuzz [seconds]" >&2
     exit 2
     ;;
 esac

@@ -6,7 +6,7 @@
 
 #include "cli/case_result_output.h"
 #include "cli/common.h"
-#include "cli/line_reader.h"
+#include "cli/batch_runner.h"
 #include "model/case_reader.h"
 #include "solver/case_engine.h"
 
@@ -20,6 +20,7 @@ struct EvaluateOptions {
   std::string format = "text";
   std::string policy;
   bool assume_absent = false;
+  int jobs = 0;  // 0: every core
 };
 
 int run_single(const EvaluateOptions& o) {
@@ -38,6 +39,48 @@ int run_single(const EvaluateOptions& o) {
   return kExitOk;
 }
 
+// One thread's reader and engine for `evaluate --batch`.
+class EvaluateWorker : public LineWorker {
+ public:
+  EvaluateWorker(std::shared_ptr<const model::Policy> policy, std::string name, bool assume_absent)
+      : policy_(policy), name_(std::move(name)), assume_absent_(assume_absent), reader_(*policy),
+        engine_(policy), case_(policy->vocab) {}
+
+  bool process(std::string_view line, long n, bool too_long, std::string& out, std::string& err) override {
+    try {
+      if (too_long) {
+        model::Diagnostic d;
+        d.location.file = name_;
+        d.location.batch_line = n;
+        d.message = "case too large (expected at most " + std::to_string(model::kMaxCaseBytes) + " bytes)";
+        throw model::DiagnosticError(d);
+      }
+      reader_.read_into(line, name_, n, case_);
+      if (assume_absent_) model::assume_absent(policy_->vocab, case_);
+      engine_.evaluate_into(case_, result_);
+      append_result_json(out, *policy_, case_, result_);
+      out += '\n';
+      return true;
+    } catch (const model::DiagnosticError& e) {
+      std::string msg = e.diagnostic().str();
+      err += msg;
+      err += '\n';
+      append_error_json(out, n, msg);
+      out += '\n';
+      return false;
+    }
+  }
+
+ private:
+  std::shared_ptr<const model::Policy> policy_;
+  std::string name_;
+  bool assume_absent_;
+  model::CaseReader reader_;
+  solver::CaseEngine engine_;
+  model::Case case_;
+  solver::CaseResult result_;
+};
+
 int run_batch(const EvaluateOptions& o) {
   auto policy = load_policy_option(o.policy);
   std::string name = o.batch == "-" ? "<stdin>" : o.batch;
@@ -48,46 +91,15 @@ int run_batch(const EvaluateOptions& o) {
     d.message = "cannot read the file (no such file, or not readable)";
     throw model::DiagnosticError(d);
   }
-  LineReader lines(f, model::kMaxCaseBytes);
-  model::CaseReader reader(*policy);
-  solver::CaseEngine engine(policy);
-  model::Case c(policy->vocab);
-  solver::CaseResult r;
-  std::string out;
-  out.reserve(1 << 16);
-  bool bad = false;
-  std::string_view line;
-  bool too_long = false;
-  while (lines.next(line, too_long)) {
-    long n = lines.line_number();
-    try {
-      if (too_long) {
-        model::Diagnostic d;
-        d.location.file = name;
-        d.location.batch_line = n;
-        d.message = "case too large (expected at most " + std::to_string(model::kMaxCaseBytes) + " bytes)";
-        throw model::DiagnosticError(d);
-      }
-      reader.read_into(line, name, n, c);
-      if (o.assume_absent) model::assume_absent(policy->vocab, c);
-      engine.evaluate_into(c, r);
-      append_result_json(out, *policy, c, r);
-    } catch (const model::DiagnosticError& e) {
-      bad = true;
-      std::string msg = e.diagnostic().str();
-      std::fprintf(stderr, "%s\n", msg.c_str());
-      append_error_json(out, n, msg);
-    }
-    out += '\n';
-    if (out.size() > (1 << 15)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
-  }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
+  BatchOptions bo;
+  bo.name = name;
+  bo.jobs = o.jobs > 0 ? o.jobs : default_jobs();
+  bo.max_line = model::kMaxCaseBytes;
+  bool ok = run_batch(f, stdout, stderr, bo, [&] {
+    return std::make_unique<EvaluateWorker>(policy, name, o.assume_absent);
+  });
   if (f != stdin) std::fclose(f);
-  return bad ? kExitBadInput : kExitOk;
+  return ok ? kExitOk : kExitBadInput;
 }
 
 }  // namespace
@@ -100,6 +112,8 @@ CommandRunner add_evaluate_command(CLI::App& app) {
   add_format_option(*cmd, o->format);
   cmd->add_flag("--assume-absent", o->assume_absent, "treat every absent boolean as false and every absent number as 0");
   cmd->add_option("--policy", o->policy, "policy file (default: the bundled CMM-607 model)");
+  cmd->add_option("--jobs,-j", o->jobs, "worker threads for --batch (default: every core); output order is the input's")
+      ->check(CLI::PositiveNumber);
   return [o] {
     return guarded([&] {
       if (!o->batch.empty() && !o->case_file.empty()) {

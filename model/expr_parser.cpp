@@ -102,7 +102,19 @@ class Parser {
   Token next() { return toks_[pos_ < toks_.size() - 1 ? pos_++ : pos_]; }
   bool is_word(const char* w) const { return peek().kind == Tok::Word && peek().text == w; }
 
+  // Nesting is bounded so that hostile input cannot exhaust the stack.
+  struct DepthGuard {
+    Parser& p;
+    explicit DepthGuard(Parser& parser) : p(parser) {
+      if (++p.depth_ > kMaxDepth) p.fail(p.peek(), "expression nested too deeply (at most 100 levels)");
+    }
+    ~DepthGuard() { --p.depth_; }
+  };
+  static constexpr int kMaxDepth = 100;
+  int depth_ = 0;
+
   Expr implies() {
+    DepthGuard guard(*this);
     Expr lhs = disj();
     if (peek().kind == Tok::Arrow) {
       next();
@@ -127,6 +139,7 @@ class Parser {
     return Expr::make(Op::And, std::move(kids));
   }
   Expr unary() {
+    DepthGuard guard(*this);
     if (is_word("not")) { next(); return Expr::make(Op::Not, {unary()}); }
     return primary();
   }

@@ -1,0 +1,39 @@
+// Streaming JSONL batches on all cores (cli layer): lines are read in
+// blocks, each block is split across worker threads, and the results are
+// written in input order, so `--jobs N` prints exactly what `--jobs 1` does.
+// Memory is bounded by two blocks, whatever the input size.
+#pragma once
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace pp::cli {
+
+// What one worker thread does with one line; owns its own reader/engine.
+class LineWorker {
+ public:
+  virtual ~LineWorker() = default;
+  // Appends the line's result (one JSON object and '\n') to `out`; on a user
+  // error appends the error result, appends the one-line message to `err`
+  // and returns false.
+  virtual bool process(std::string_view line, long line_number, bool too_long, std::string& out,
+                       std::string& err) = 0;
+};
+
+struct BatchOptions {
+  std::string name;  // input name for messages ("<stdin>" or the file)
+  int jobs = 1;      // worker threads (>= 1)
+  size_t max_line = 1 << 20;
+};
+
+// Runs every line of `in` through workers made by `make_worker` (called once
+// per thread). Returns false when any line was bad.
+bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
+               const std::function<std::unique_ptr<LineWorker>()>& make_worker);
+
+// The default --jobs: every core.
+int default_jobs();
+
+}  // namespace pp::cli
