@@ -38,6 +38,7 @@ void add_format_option(CLI::App& cmd, std::string& format);
 using CommandRunner = std::function<int()>;
 CommandRunner add_evaluate_command(CLI::App& app);
 CommandRunner add_prove_command(CLI::App& app);
+CommandRunner add_generate_command(CLI::App& app);
 CommandRunner add_render_command(CLI::App& app);
 
 }  // namespace pp::cli

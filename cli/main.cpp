@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   std::map<std::string, pp::cli::CommandRunner> runners;
   runners["evaluate"] = pp::cli::add_evaluate_command(app);
   runners["prove"] = pp::cli::add_prove_command(app);
+  runners["generate"] = pp::cli::add_generate_command(app);
   runners["render"] = pp::cli::add_render_command(app);
   try {
     app.parse(argc, argv);
