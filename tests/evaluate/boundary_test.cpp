@@ -205,7 +205,10 @@ TEST_CASE("techniques and materials") {
   json c = acute_nm();
   c["request"]["fda_approved_materials"] = false; CHECK(decide(c) == NMN);
   c = acute_nm(); c["purpose"]["prophylactic_osteoporosis"] = true; CHECK(decide(c) == NMN);
-  c = acute_nm(); c["request"]["cpt"] = json::array({json{{"code", "0200T"}, {"units", 1}}}); CHECK(decide(c) == NMN);
+  // codes are billing: a mismatched code does not decide (AMB.sacroplasty_cpt, literal reading)
+  c = acute_nm(); c["request"]["cpt"] = json::array({json{{"code", "0200T"}, {"units", 1}}}); CHECK(decide(c) == MN);
+  c = acute_nm(); c.erase("request"); c["request"] = json{{"technique", "balloon_kyphoplasty"}, {"levels", {"L1"}}, {"fda_approved_materials", true}};
+  CHECK(decide(c) == MN);  // no codes stated: still decided
   c = acute_nm(); c["request"]["cpt"] = json::array(); CHECK(decide(c) == MN);
 }
 
