@@ -82,12 +82,18 @@ class Writer {
     std::string out = "{";
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i) out += ',';
-      if (o_.pretty) out += "\n" + pad(depth + 1);
+      if (o_.pretty) {
+        out += '\n';
+        out += pad(depth + 1);
+      }
       escape(out, fields[i].first);
       out += o_.pretty ? ": " : ":";
       out += fields[i].second;
     }
-    if (o_.pretty) out += "\n" + pad(depth);
+    if (o_.pretty) {
+      out += '\n';
+      out += pad(depth);
+    }
     out += '}';
     return out;
   }

@@ -54,12 +54,17 @@ class CaseEngine {
  private:
   struct Impl;
   void solve(const model::Case& closed, CaseResult& out);
+  // Marks candidate slots shown decisive by concrete witnesses around the
+  // given full completions of `closed` (sound, not complete).
+  void find_witnesses(const model::Case& closed, std::vector<model::Case>& completions,
+                      const std::vector<int>& candidates, std::vector<char>& decisive);
   Impl& impl();
 
   std::shared_ptr<const model::Policy> policy_;
   Limits limits_;
   model::Evaluator evaluator_;
   model::Case scratch_;
+  std::vector<std::vector<double>> probe_values_;  // per atom: values worth trying for a witness
   std::unique_ptr<Impl> impl_;  // the Z3 session, created on first need
 };
 

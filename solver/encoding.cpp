@@ -214,6 +214,36 @@ z3::expr Encoding::case_constraint(const model::Case& c) const {
   return fixed.empty() ? ctx_->bool_val(true) : z3::mk_and(fixed);
 }
 
+z3::expr Encoding::fix_known(const z3::expr& e, const model::Case& c) const {
+  z3::expr_vector from(*ctx_), to(*ctx_);
+  for (size_t a = 0; a < atoms_.size(); ++a) {
+    if (!c.known[a]) continue;
+    from.push_back(atoms_[a]);
+    switch (policy_->vocab.atoms[a].type) {
+      case AtomType::Bool: to.push_back(ctx_->bool_val(c.value[a] != 0)); break;
+      case AtomType::Number: to.push_back(number(c.value[a])); break;
+      case AtomType::Enum: to.push_back(ctx_->int_val(static_cast<int>(c.value[a]))); break;
+    }
+  }
+  z3::expr out = e;
+  return from.empty() ? out.simplify() : out.substitute(from, to).simplify();
+}
+
+z3::expr Encoding::rename_slots(const z3::expr& e, const Encoding& other, const std::vector<int>& slots) const {
+  const auto& v = policy_->vocab;
+  const auto& ov = other.policy_->vocab;
+  z3::expr_vector from(*ctx_), to(*ctx_);
+  for (int s : slots)
+    for (int a : v.slots[static_cast<size_t>(s)].atoms) {
+      int b = &v == &ov ? a : ov.find_atom(v.atoms[static_cast<size_t>(a)].name);
+      if (b < 0) continue;
+      from.push_back(atoms_[static_cast<size_t>(a)]);
+      to.push_back(other.atoms_[static_cast<size_t>(b)]);
+    }
+  z3::expr out = e;
+  return from.empty() ? out : out.substitute(from, to);
+}
+
 z3::expr Encoding::same_slot(const Encoding& other, int slot) const {
   const auto& v = policy_->vocab;
   const auto& ov = other.policy_->vocab;
@@ -237,9 +267,15 @@ z3::expr Encoding::same_case(const Encoding& other, const std::vector<int>& exce
 }
 
 model::Case Encoding::decode(const z3::model& m) const {
+  model::Case c(policy_->vocab);
+  complete(m, c);
+  return c;
+}
+
+void Encoding::complete(const z3::model& m, model::Case& c) const {
   const auto& v = policy_->vocab;
-  model::Case c(v);
   for (size_t a = 0; a < atoms_.size(); ++a) {
+    if (c.known[a]) continue;
     z3::expr val = m.eval(atoms_[a], true);
     switch (v.atoms[a].type) {
       case AtomType::Bool: c.set(static_cast<int>(a), val.is_true() ? 1.0 : 0.0); break;
@@ -247,12 +283,13 @@ model::Case Encoding::decode(const z3::model& m) const {
       case AtomType::Enum: c.set(static_cast<int>(a), val.get_numeral_int()); break;
     }
   }
+  // The CPT lines as the case format states them (units 1), from the code atoms.
+  c.cpt.clear();
   for (const auto& f : v.facts) {
     if (f.type != FactType::CodeList) continue;
     for (size_t i = 0; i < f.atoms.size(); ++i)
       if (c.value[static_cast<size_t>(f.atoms[i])] != 0) c.cpt.push_back(model::CptLine{f.values[i], 1});
   }
-  return c;
 }
 
 Encoding compile(const model::Policy& policy, z3::context& ctx, const std::string& prefix) {

@@ -61,9 +61,18 @@ class Encoding {
   // Every atom equal in both copies except those of the slots in `except`.
   z3::expr same_case(const Encoding& other, const std::vector<int>& except_slots = {}) const;
 
+  // `e` with every atom `c` knows replaced by its value, simplified: what the
+  // case leaves open. Queries on the residual are small and need no push/pop.
+  z3::expr fix_known(const z3::expr& e, const model::Case& c) const;
+  // `e` with the atoms of `slots` replaced by `other`'s atoms of the same name.
+  z3::expr rename_slots(const z3::expr& e, const Encoding& other, const std::vector<int>& slots) const;
+
   // Reads every atom of a model (model completion on) into a fully specified
   // case; case_id is left to the caller. Numbers become the nearest double.
   model::Case decode(const z3::model& m) const;
+  // Completes `c` from a model: every atom `c` does not know gets the model's
+  // value (model completion on); known atoms stay as they are.
+  void complete(const z3::model& m, model::Case& c) const;
 
   // Slots whose atoms some criterion reads: only these can change the decision.
   const std::vector<char>& slot_in_support() const { return slot_in_support_; }
