@@ -57,7 +57,7 @@ class Parser {
       t.pos = i;
       if (i >= text_.size()) { toks_.push_back(t); return; }
       char c = text_[i];
-      auto two = text_.substr(i, 2);
+      std::string_view two = std::string_view(text_).substr(i, 2);
       if (c == '(') { t.kind = Tok::LParen; t.text = "("; ++i; }
       else if (c == ')') { t.kind = Tok::RParen; t.text = ")"; ++i; }
       else if (c == '{') { t.kind = Tok::LBrace; t.text = "{"; ++i; }
@@ -65,7 +65,7 @@ class Parser {
       else if (c == ',') { t.kind = Tok::Comma; t.text = ","; ++i; }
       else if (two == "->") { t.kind = Tok::Arrow; t.text = "->"; i += 2; }
       else if (two == "<=" || two == ">=" || two == "==" || two == "!=") {
-        t.kind = Tok::Cmp; t.text = two; i += 2;
+        t.kind = Tok::Cmp; t.text = std::string(two); i += 2;
         t.cmp = two == "<=" ? Cmp::Le : two == ">=" ? Cmp::Ge : two == "==" ? Cmp::Eq : Cmp::Ne;
       } else if (c == '<' || c == '>') {
         t.kind = Tok::Cmp; t.text = std::string(1, c); ++i;
