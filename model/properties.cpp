@@ -157,6 +157,11 @@ PropertySet load_default_properties(const Policy& policy) {
     return load_properties_file(policy, sibling);
   std::string base = sibling.substr(sibling.find_last_of('/') == std::string::npos ? 0 : sibling.find_last_of('/') + 1);
   if (auto text = embedded_file(base)) return load_properties(policy, std::string(*text), base);
+  // Another version of a bundled policy (same id): its bundled properties.
+  std::string by_id;
+  for (char ch : policy.id) by_id += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  by_id += ".properties.yaml";
+  if (auto text = embedded_file(by_id)) return load_properties(policy, std::string(*text), by_id);
   Diagnostic d;
   d.location.file = policy.file;
   d.message = "no properties file given and none found for this policy (expected `" + sibling + "`)";

@@ -72,7 +72,8 @@ PropertySet load_properties(const Policy& policy, const std::string& text, const
 PropertySet load_properties_file(const Policy& policy, const std::string& path);
 // The properties that go with `policy` when no file is named: a
 // `<name>.properties.yaml` beside a policy loaded from disk, else the bundled
-// one of that name (cmm-607.properties.yaml for the bundled CMM-607 model).
+// one of that name, else the bundled one of the policy's id
+// (cmm-607.properties.yaml for CMM-607 and any other version of it).
 PropertySet load_default_properties(const Policy& policy);
 
 }  // namespace pp::model
