@@ -23,12 +23,14 @@ TEST_CASE("evaluate --batch --jobs 2 equals --jobs 1, in input order") {
   pp::test::spit(cases, text);
   auto one = pp::test::run("evaluate --batch " + cases + " --jobs 1");
   auto two = pp::test::run("evaluate --batch " + cases + " --jobs 2");
-  auto four = pp::test::run("evaluate --batch - --jobs 4", text);
+  auto stdin_one = pp::test::run("evaluate --batch - --jobs 1", text);
+  auto stdin_four = pp::test::run("evaluate --batch - --jobs 4", text);
   CHECK(one.exit_code == 2);
   CHECK(two.exit_code == 2);
   CHECK(pp::test::count_lines(one.out) == 6002);
   CHECK(one.out == two.out);
-  CHECK(one.out == four.out);
+  CHECK(stdin_one.out == stdin_four.out);
+  CHECK(stdin_one.err == stdin_four.err);
   CHECK(one.err == two.err);
   CHECK(pp::test::count_lines(one.err) == 2);
   std::remove(cases.c_str());
