@@ -1,0 +1,141 @@
+// `policyproof explain`: why a case is decided as it is, every minimal set of
+// changes that would make it medically necessary, and, for an undetermined
+// case, what is still to find out. One case, or a JSONL batch.
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/case_result_output.h"
+#include "cli/common.h"
+#include "cli/line_reader.h"
+#include "explain/explainer.h"
+#include "explain/explanation_writer.h"
+#include "model/case_reader.h"
+
+namespace pp::cli {
+
+namespace {
+
+struct ExplainOptions {
+  std::string case_file;
+  std::string batch;
+  std::string format = "text";
+  std::string policy;
+  int max = 0;
+  double timeout_s = 5;
+  std::vector<std::string> keep;
+  bool assume_absent = false;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  model::Diagnostic d;
+  d.location.file = "policyproof explain";
+  d.message = message;
+  throw model::DiagnosticError(d);
+}
+
+solver::Limits limits_of(const ExplainOptions& o) {
+  solver::Limits l;
+  l.timeout_ms = static_cast<unsigned>(std::lround(o.timeout_s * 1000));
+  return l;
+}
+
+explain::ExplainOptions explain_options(const model::Policy& policy, const ExplainOptions& o) {
+  explain::ExplainOptions eo;
+  eo.max = o.max;
+  for (const auto& path : o.keep) {
+    int s = policy.vocab.find_slot(path);
+    if (s < 0) usage_error("`--keep " + path + "`: unknown fact path (expected a fact path of the case format, e.g. `request.levels`)");
+    eo.frozen_slots.push_back(s);
+  }
+  return eo;
+}
+
+int run_single(const ExplainOptions& o) {
+  auto policy = load_policy_option(o.policy);
+  explain::ExplainOptions eo = explain_options(*policy, o);
+  model::Case c = read_case_file(*policy, o.case_file);
+  if (o.assume_absent) model::assume_absent(policy->vocab, c);
+  explain::Explainer explainer(policy, limits_of(o));
+  explain::Explanation e = explainer.explain(c, eo);
+  if (o.format == "json") std::cout << explain::explanation_json(*policy, c, e) << "\n";
+  else std::cout << explain::explanation_text(*policy, c, e);
+  return kExitOk;
+}
+
+int run_batch(const ExplainOptions& o) {
+  auto policy = load_policy_option(o.policy);
+  explain::ExplainOptions eo = explain_options(*policy, o);
+  std::string name = o.batch == "-" ? "<stdin>" : o.batch;
+  std::FILE* f = o.batch == "-" ? stdin : std::fopen(o.batch.c_str(), "rb");
+  if (!f) {
+    model::Diagnostic d;
+    d.location.file = o.batch;
+    d.message = "cannot read the file (no such file, or not readable)";
+    throw model::DiagnosticError(d);
+  }
+  LineReader lines(f, model::kMaxCaseBytes);
+  model::CaseReader reader(*policy);
+  explain::Explainer explainer(policy, limits_of(o));
+  model::Case c(policy->vocab);
+  bool bad = false;
+  std::string_view line;
+  bool too_long = false;
+  std::string out;
+  while (lines.next(line, too_long)) {
+    long n = lines.line_number();
+    out.clear();
+    try {
+      if (too_long) {
+        model::Diagnostic d;
+        d.location.file = name;
+        d.location.batch_line = n;
+        d.message = "case too large (expected at most " + std::to_string(model::kMaxCaseBytes) + " bytes)";
+        throw model::DiagnosticError(d);
+      }
+      reader.read_into(line, name, n, c);
+      if (o.assume_absent) model::assume_absent(policy->vocab, c);
+      out = explain::explanation_json(*policy, c, explainer.explain(c, eo));
+    } catch (const model::DiagnosticError& e) {
+      bad = true;
+      std::string msg = e.diagnostic().str();
+      std::fprintf(stderr, "%s\n", msg.c_str());
+      out.clear();
+      append_error_json(out, n, msg);
+    }
+    out += '\n';
+    // One result per line as soon as it is ready: explaining is slow enough
+    // that a consumer of a pipe should not wait for a buffer to fill.
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  }
+  if (f != stdin) std::fclose(f);
+  return bad ? kExitBadInput : kExitOk;
+}
+
+}  // namespace
+
+CommandRunner add_explain_command(CLI::App& app) {
+  auto o = std::make_shared<ExplainOptions>();
+  auto* cmd = app.add_subcommand("explain", "why the decision, and every minimal set of changes that would make a case medically necessary");
+  cmd->add_option("case", o->case_file, "case JSON file (`-` for standard input)");
+  cmd->add_option("--batch", o->batch, "JSONL file of cases, one per line (`-` for standard input); prints one JSON result per line");
+  add_format_option(*cmd, o->format);
+  cmd->add_option("--max", o->max, "at most N corrections, actionable first (default: all)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--keep", o->keep, "hold this fact at its value (a fact path; repeatable)");
+  cmd->add_option("--timeout", o->timeout_s, "solver time limit per query, in seconds (default 5; 0 = none)")
+      ->check(CLI::Range(0.0, 86400.0));
+  cmd->add_flag("--assume-absent", o->assume_absent, "treat every absent boolean as false and every absent number as 0");
+  cmd->add_option("--policy", o->policy, "policy file (default: the bundled CMM-607 model)");
+  return [o] {
+    return guarded([&] {
+      if (!o->batch.empty() && !o->case_file.empty()) usage_error("give either a case file or `--batch FILE`, not both");
+      if (o->batch.empty() && o->case_file.empty())
+        usage_error("expected a case file (or `-` for standard input, or `--batch FILE.jsonl`)");
+      return o->batch.empty() ? run_single(*o) : run_batch(*o);
+    });
+  };
+}
+
+}  // namespace pp::cli

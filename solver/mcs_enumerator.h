@@ -1,0 +1,118 @@
+// Minimal correction sets of a case (solver layer; Z3-free header, so explain/
+// and cli/ use it without seeing Z3): every inclusion-minimal set of slot
+// changes that makes a case medically necessary, found by enumerating minimal
+// correction sets over one "keeps its value" selector per slot.
+//
+// What may change, and how (shared/spec/case-format.md "Kinds"):
+//   request                 any valid value (axioms: enum range, >= 1 level)
+//   care, documentation     can be completed: a bool only false -> true
+//   correctable             can be treated: a bool only true -> false
+//   clinical                any value, as a hypothetical (not actionable)
+//   grows_only numbers      only increase (time moves forward, care accrues),
+//                           whatever their kind; such a change is actionable
+// A change is actionable unless it changes a clinical fact that does not
+// merely grow with time.
+//
+// Partial cases: unknown slots are not changed (they are the questions). A
+// correction must make the case medically necessary for EVERY completion of
+// the unknown slots consistent with the domain relations (the exact decision
+// of solver::CaseEngine), so its answer never depends on what is still unknown.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/case.h"
+#include "model/policy.h"
+#include "solver/limits.h"
+
+namespace pp::solver {
+
+// How one slot of a case may change (from its kind, its type and its value).
+enum class ChangeRule {
+  Fixed,     // cannot change (e.g. a completed care item, an absent correctable contraindication)
+  Any,       // any valid value
+  GrowOnly,  // a number that may only increase
+};
+const char* to_string(ChangeRule r);  // fixed | any | grow_only
+
+// The rule for slot `slot` of a case whose value of that slot is `old`
+// (per atom of the slot, in the slot's atom order).
+ChangeRule change_rule(const model::Policy& policy, int slot, const std::vector<double>& old);
+// Whether changing slot `slot` is something the provider can do (see above).
+bool change_is_actionable(const model::Policy& policy, int slot);
+
+// The values of a number atom cut into regions by the constants the policy
+// compares it with: each constant is a region, and so is each open interval
+// between (and below, and above) them. A value's effect on every criterion
+// depends only on its region. Each region has one representative: the
+// minimum for the lowest interval, the constant for a point, and for an open
+// interval (c, d) the next whole number after c (the next whole week) when it
+// lies below d, else the midpoint; above the largest constant, the next whole
+// number after it. Ascending, within the fact's [min, max].
+struct NumberRegion {
+  double low = 0, high = 0;  // high is +infinity when unbounded
+  bool low_closed = true, high_closed = true;
+  double representative = 0;
+};
+std::vector<NumberRegion> number_regions(const model::Policy& policy, int atom);
+// The representatives of number_regions(), ascending.
+std::vector<double> number_representatives(const model::Policy& policy, int atom);
+
+// One slot's change: its values before and after (per atom of the slot).
+struct SlotChange {
+  int slot = -1;
+  std::vector<double> from, to;
+  bool actionable = true;
+};
+
+// A minimal correction set: applying every change makes the case medically
+// necessary; no proper subset of its slots can (whatever values they take).
+struct Correction {
+  std::vector<SlotChange> changes;  // ascending slot index
+  bool actionable = true;           // every change actionable
+};
+
+struct McsOptions {
+  int max = 0;                    // stop after this many corrections (0 = all)
+  std::vector<int> frozen_slots;  // slots held at their value whatever their kind
+};
+
+struct McsResult {
+  // Actionable sets first, each group in order of size (the enumeration finds
+  // them in that order, CAMUS-style); ties in enumeration order.
+  std::vector<Correction> corrections;
+  bool complete = true;  // false: --max reached with more left, or a solver limit
+  bool exact = true;     // false: the solver hit a limit (reason says which)
+  std::string reason;
+  // When no correction exists (complete and empty): what bars every change.
+  std::vector<int> barring_slots;     // slots whose change rule the bar needs (minimal unsat core)
+  bool barred_by_unknowns = false;    // the unknown slots take part in the bar
+  std::vector<int> barring_criteria;  // exclusions that apply whatever may change;
+                                      // else the pathways no allowed change can meet
+  int solver_checks = 0;              // for benchmarks
+};
+
+class McsEnumerator {
+ public:
+  explicit McsEnumerator(std::shared_ptr<const model::Policy> policy, Limits limits = {});
+  ~McsEnumerator();
+  McsEnumerator(const McsEnumerator&) = delete;
+  McsEnumerator& operator=(const McsEnumerator&) = delete;
+
+  // Every minimal correction set of `c` (closed under the domain relations
+  // first). For an approved case, none. The values of a set's changes are the
+  // nearest that work: grown numbers take their least representative value,
+  // level and code arrays change as few members as they can (levels nearest to
+  // the requested ones first), enums take the first value that works.
+  McsResult enumerate(const model::Case& c, const McsOptions& options = {});
+
+  const model::Policy& policy() const { return *policy_; }
+
+ private:
+  struct Impl;
+  std::shared_ptr<const model::Policy> policy_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pp::solver
