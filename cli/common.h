@@ -40,5 +40,6 @@ CommandRunner add_evaluate_command(CLI::App& app);
 CommandRunner add_prove_command(CLI::App& app);
 CommandRunner add_generate_command(CLI::App& app);
 CommandRunner add_render_command(CLI::App& app);
+CommandRunner add_explain_command(CLI::App& app);
 
 }  // namespace pp::cli
