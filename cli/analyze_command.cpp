@@ -120,7 +120,7 @@ std::string text_report(const model::Policy& policy, const solver::Analysis& a) 
       kind = f.kind;
       out += "\n== " + kind + "\n";
     }
-    std::string about = f.subject.empty() ? (f.criteria.empty() ? "" : f.criteria[0]) : f.subject;
+    std::string about = f.criteria.empty() ? f.subject : f.subject.empty() ? f.criteria[0] : f.criteria[0] + " | " + f.subject;
     out += fmt::format("\n{:<8} {}\n", solver::to_string(f.severity), about);
     out += "  " + f.message + "\n";
     if (!f.criteria.empty()) {

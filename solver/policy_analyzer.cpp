@@ -162,7 +162,8 @@ std::set<std::string> content_words(const std::string& text) {
       "includes", "individual", "performed", "considered", "used", "using", "level", "levels", "same",
       "any", "all", "none", "also", "even", "associated", "shows", "show", "defined", "etc",
       // Policy language that qualifies rather than names a thing.
-      "significant", "significantly", "severe", "causing", "cause", "point", "treatment", "treat", "potential",
+      "significant", "significantly", "severe", "causing", "cause", "point", "treatment", "treat", "treated",
+      "treating", "potential",
       "clinically", "clinical", "procedure", "condition", "requirement", "required", "presence", "documentation",
       "symptom", "applicable", "criteria", "meeting", "prevent", "prevention", "program"};
   std::set<std::string> out;
@@ -654,9 +655,11 @@ class Analyzer {
           }
           if (all_negative)
             why += fmt::format(": under the domain relations, whenever it is met, {} is met too", prose_list(positives, " or "));
+          else if (lits.size() == 1 && lits[0].first == kAnyPathway)
+            why += ": it cannot apply to a case that meets a pathway (the pathways' own criteria rule it out)";
           else
-            why += fmt::format(": it cannot be met where it could change a decision, since there {} {}", prose_list(names),
-                               lits.size() == 1 ? "holds" : "hold");
+            why += fmt::format(": wherever it could change a decision, {} {}, and under the domain relations that rules it out",
+                               prose_list(names), lits.size() == 1 ? "holds" : "hold");
         } else {
           why += " (proved over every case)";
         }
@@ -761,7 +764,7 @@ class Analyzer {
         Finding f;
         f.kind = "conflict";
         f.severity = Severity::Info;
-        f.subject = cat;
+        f.subject = "category: " + cat;
         f.criteria = {crit(pth).id};
         std::vector<std::string> yes_ids, no_ids;
         for (int x : yes) yes_ids.push_back(crit(x).id);
@@ -949,9 +952,9 @@ class Analyzer {
           if (std::find(h.inside.begin(), h.inside.end(), t) == h.inside.end()) rest.push_back(t);
         f.message = fmt::format(
             "the definition of {} (\"{}\") covers {}, but {} bars {}: a request for {} is not medically necessary "
-            "when it is done by {}, whatever pathway it meets, while {} stay possible",
+            "when it is done by {}, whatever pathway it meets, while {} {} possible",
             h.d->term, h.d->text, prose_list(h.d->techniques), name(x), prose_list(h.inside), h.d->term,
-            prose_list(h.inside, " or "), prose_list(rest));
+            prose_list(h.inside, " or "), prose_list(rest), rest.size() == 1 ? "stays" : "stay");
         if (!others.empty()) f.message += fmt::format(" (also inside the definitions of {})", prose_list(others));
         // Witness: the case would be approved but for this technique.
         Claim cl;
