@@ -123,7 +123,8 @@ CommandRunner add_explain_command(CLI::App& app) {
   cmd->add_option("--batch", o->batch, "JSONL file of cases, one per line (`-` for standard input); prints one JSON result per line");
   add_format_option(*cmd, o->format);
   cmd->add_option("--max", o->max, "at most N corrections, actionable first (default: all)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--keep", o->keep, "hold this fact at its value (a fact path; repeatable)");
+  // One path per --keep, so a case file after it is not taken for a second path.
+  cmd->add_option("--keep", o->keep, "hold this fact at its value (a fact path; repeatable)")->allow_extra_args(false);
   cmd->add_option("--timeout", o->timeout_s, "solver time limit per query, in seconds (default 5; 0 = none)")
       ->check(CLI::Range(0.0, 86400.0));
   cmd->add_flag("--assume-absent", o->assume_absent, "treat every absent boolean as false and every absent number as 0");

@@ -90,7 +90,7 @@ std::string how(const model::Policy& p, int slot) {
     case FactKind::Care: return "complete the care";
     case FactKind::Documentation: return "document it";
     case FactKind::Correctable: return "treat it";
-    case FactKind::Clinical: return "hypothetical: the patient's clinical state";
+    case FactKind::Clinical: return "hypothetical";
   }
   return "";
 }
@@ -333,8 +333,15 @@ std::string explanation_text(const model::Policy& p, const model::Case& original
     for (const auto& k : ks) actionable += k.actionable;
     out += fmt::format("\n{} minimal set{} of changes make{} it medically necessary{}", ks.size(), ks.size() == 1 ? "" : "s",
                        ks.size() == 1 ? "s" : "", partial ? " whatever the unknown facts turn out to be" : "");
-    out += fmt::format(" ({} actionable{}):\n", actionable,
-                       ks.size() > static_cast<size_t>(actionable) ? ", then hypothetical ones that change the patient's clinical state" : "");
+    size_t hypothetical = ks.size() - static_cast<size_t>(actionable);
+    if (actionable == 0)
+      out += hypothetical == 1 ? " (hypothetical: it changes the patient's clinical state):\n"
+                               : " (all hypothetical: each changes the patient's clinical state):\n";
+    else if (hypothetical == 0)
+      out += fmt::format(" ({} actionable):\n", actionable);
+    else
+      out += fmt::format(" ({} actionable, then {} hypothetical: they change the patient's clinical state):\n",
+                         actionable, hypothetical);
     for (size_t i = 0; i < ks.size(); ++i) {
       const auto& k = ks[i];
       std::string label = fmt::format("  {}. ", i + 1);
