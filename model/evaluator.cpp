@@ -322,10 +322,13 @@ void unmet_criteria_into(const Policy& p, const Evaluation& ev, std::vector<int>
   for (int i : p.pathways)
     if (ev.criteria[i] == Tri::True) return;
   // Depth-first, children in order; a criterion reached twice is listed once.
-  std::vector<int> stack;
+  // Scratch space is per thread: this runs once per denied case in batches.
+  static thread_local std::vector<int> stack;
+  static thread_local std::vector<int> order;
+  stack.clear();
+  order.clear();
   for (auto it = p.pathways.rbegin(); it != p.pathways.rend(); ++it)
     if (ev.criteria[*it] == Tri::False) stack.push_back(*it);
-  std::vector<int> order;
   while (!stack.empty()) {
     int i = stack.back();
     stack.pop_back();

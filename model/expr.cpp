@@ -14,18 +14,6 @@ const char* to_string(Cmp c) {
   return "?";
 }
 
-bool compare(double a, Cmp c, double b) {
-  switch (c) {
-    case Cmp::Lt: return a < b;
-    case Cmp::Le: return a <= b;
-    case Cmp::Gt: return a > b;
-    case Cmp::Ge: return a >= b;
-    case Cmp::Eq: return a == b;
-    case Cmp::Ne: return a != b;
-  }
-  return false;
-}
-
 void collect_atoms(const Expr& e, std::vector<int>& out) {
   if (e.atom >= 0) out.push_back(e.atom);
   for (const auto& k : e.kids) collect_atoms(k, out);

@@ -21,7 +21,17 @@ enum class Op : std::uint8_t {
 
 enum class Cmp : std::uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
 const char* to_string(Cmp c);
-bool compare(double a, Cmp c, double b);
+inline bool compare(double a, Cmp c, double b) {
+  switch (c) {
+    case Cmp::Lt: return a < b;
+    case Cmp::Le: return a <= b;
+    case Cmp::Gt: return a > b;
+    case Cmp::Ge: return a >= b;
+    case Cmp::Eq: return a == b;
+    case Cmp::Ne: return a != b;
+  }
+  return false;
+}
 
 struct Expr {
   Op op = Op::True;
