@@ -137,7 +137,7 @@ std::string text_report(const model::Policy& policy, const solver::Analysis& a) 
       for (const auto& c : f.contrast_claims) out += "    shows " + claim_text(c) + "\n";
     }
   }
-  out += fmt::format("\n{} findings: {} errors, {} warnings, {} info\n", a.findings.size(),
+  out += fmt::format("\n{} finding{}: {} errors, {} warnings, {} info\n", a.findings.size(), a.findings.size() == 1 ? "" : "s",
                      a.count(solver::Severity::Error), a.count(solver::Severity::Warning), a.count(solver::Severity::Info));
   return out;
 }

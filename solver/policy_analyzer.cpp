@@ -739,12 +739,13 @@ class Analyzer {
 
   void conflicts() {
     // Which exclusions can apply to a case meeting each pathway.
-    std::map<std::pair<int, int>, bool> co;
+    std::map<std::pair<int, int>, bool> co, never;  // proved to co-occur / proved not to
     for (int pth : p_.pathways)
       for (int x : p_.exclusions) {
         CheckResult r = ask({enc_.criterion(pth), enc_.criterion(x)});
         if (r.answer == Answer::Unknown) incomplete("whether " + crit(pth).id + " and " + crit(x).id + " can co-occur", r);
         co[{pth, x}] = r.answer == Answer::Sat;
+        never[{pth, x}] = r.answer == Answer::Unsat;
       }
 
     // Per pathway and exclusion category: info.
@@ -756,7 +757,10 @@ class Analyzer {
       for (const auto& cat : cats) {
         std::vector<int> yes, no;
         for (int x : p_.exclusions)
-          if (crit(x).category == cat) (co[{pth, x}] ? yes : no).push_back(x);
+          if (crit(x).category == cat) {
+            if (co[{pth, x}]) yes.push_back(x);
+            if (never[{pth, x}]) no.push_back(x);
+          }
         if (yes.empty()) continue;
         std::string title = cat;
         for (const auto& c : p_.categories)
@@ -770,8 +774,10 @@ class Analyzer {
         for (int x : yes) yes_ids.push_back(crit(x).id);
         for (int x : no) no_ids.push_back(crit(x).id);
         for (const auto& id : yes_ids) f.criteria.push_back(id);
+        size_t in_category = 0;
+        for (int x : p_.exclusions) in_category += crit(x).category == cat;
         f.message = fmt::format("{} can be met while an exclusion of `{}` applies ({} of {} can: {}); the exclusion denies the case",
-                                name(pth), title, yes.size(), yes.size() + no.size(), prose_list(yes_ids));
+                                name(pth), title, yes.size(), in_category, prose_list(yes_ids));
         if (!no.empty())
           f.message += fmt::format("; {} cannot apply to a case meeting {} (its own criteria rule {} out)", prose_list(no_ids),
                                    crit(pth).id, no.size() == 1 ? "it" : "them");
@@ -864,7 +870,8 @@ class Analyzer {
                                crit(x).id, prose_list(paths), crit(pth).id);
         }
         f.claims = {cl};
-        f.message = fmt::format("{} can be met while {} applies, and the two are about the same thing: {}. Such a case is denied",
+        f.message = fmt::format("{} can be met while {} applies, and the two look related: {}. Such a case is denied; "
+                                "check that the policy means to deny it",
                                 name(pth), name(x), reason);
         attach_witness(f, only_exclusion(x));
         findings_.push_back(std::move(f));
@@ -1116,7 +1123,7 @@ class Analyzer {
       for (size_t r = 1; r < a.readings.size(); ++r) {
         const auto& rd = a.readings[r];
         std::string key = a.id + "/" + rd.id;
-        const Policy& other = reading_policy(key);
+        reading_policy(key);  // loads it
         DecisionDiff dd = diff_decisions(policy_, readings_.at(key), limits_, 16, "ambiguity-" + a.id + "-" + rd.id);
         if (!dd.complete && dd.regions.empty()) {
           CheckResult cr;
@@ -1154,7 +1161,6 @@ class Analyzer {
             diffs.push_back(fmt::format("{} {} -> {}", cv.id, cv.before ? (*cv.before ? "met" : "unmet") : "absent",
                                         cv.after ? (*cv.after ? "met" : "unmet") : "absent"));
           }
-          (void)other;
           f.claims = {lit, alt};
           f.witness = reg.witness;
           f.message = fmt::format("{} ({}): some cases are {} under the encoded reading `{}` but {} under `{}` ({}); there {}",
