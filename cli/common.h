@@ -40,6 +40,7 @@ CommandRunner add_evaluate_command(CLI::App& app);
 CommandRunner add_prove_command(CLI::App& app);
 CommandRunner add_generate_command(CLI::App& app);
 CommandRunner add_render_command(CLI::App& app);
+CommandRunner add_report_command(CLI::App& app);
 CommandRunner add_analyze_command(CLI::App& app);
 CommandRunner add_diff_command(CLI::App& app);
 CommandRunner add_explain_command(CLI::App& app);

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   runners["prove"] = pp::cli::add_prove_command(app);
   runners["generate"] = pp::cli::add_generate_command(app);
   runners["render"] = pp::cli::add_render_command(app);
+  runners["report"] = pp::cli::add_report_command(app);
   runners["analyze"] = pp::cli::add_analyze_command(app);
   runners["diff"] = pp::cli::add_diff_command(app);
   runners["explain"] = pp::cli::add_explain_command(app);
