@@ -298,7 +298,7 @@ void Writer::decision_graph() {
   raw("<section id=\"graph\" aria-labelledby=\"graph-h\">\n<h2 id=\"graph-h\">Decision graph</h2>\n");
   raw("<p>Every criterion is a node named by its id; a pathway is met when ALL (or ANY) of its parts are; the case is "
       "medically necessary when ANY pathway is met and NO exclusion applies. Hover over a node for its policy "
-      "sentence; select it to go to its entry.</p>\n");
+      "sentence (zoom in to read the labels, or open the picture on its own); select a node to go to its entry.</p>\n");
   InlineSvgOptions o;
   o.id_prefix = "g-";
   o.label = "Decision graph of " + p_.id + ": pathways, their criteria, the exclusions by category, and the decision";
@@ -1166,7 +1166,9 @@ void Writer::one_case(size_t i, const CaseReport& cr) {
       }
       raw(".</p>\n");
     } else {
-      raw("<p><strong>No change of the case's facts can make it medically necessary.</strong>");
+      raw(r.decision == Decision::Undetermined
+              ? "<p><strong>No change of the known facts makes it medically necessary whatever the unknown facts turn out to be.</strong>"
+              : "<p><strong>No change of the case's facts can make it medically necessary.</strong>");
       if (!e.mcs.barring_criteria.empty()) {
         raw(" Barred by ");
         for (size_t k = 0; k < e.mcs.barring_criteria.size(); ++k) {
@@ -1230,15 +1232,13 @@ void Writer::one_case(size_t i, const CaseReport& cr) {
     for (const auto& q : e.questions) {
       raw("<li>");
       expression(p_.vocab.slots[static_cast<size_t>(q.slot)].path);
-      if (q.approve >= 0) {
-        raw(": approved if <code>");
-        text(explain::slot_value_json(p_, q.slot, q.outcomes[static_cast<size_t>(q.approve)].value));
-        raw("</code>");
-      }
-      if (q.deny >= 0) {
-        raw(q.approve >= 0 ? ", denied if <code>" : ": denied if <code>");
-        text(explain::slot_value_json(p_, q.slot, q.outcomes[static_cast<size_t>(q.deny)].value));
-        raw("</code>");
+      raw(": ");
+      for (size_t k = 0; k < q.outcomes.size(); ++k) {
+        if (k) raw("; ");
+        raw("<code>");
+        text(explain::slot_value_json(p_, q.slot, q.outcomes[k].value));
+        raw("</code> &#8594; ");
+        badge(decision_class(q.outcomes[k].decision), decision_label(q.outcomes[k].decision));
       }
       raw("</li>\n");
     }

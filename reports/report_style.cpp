@@ -63,7 +63,7 @@ pre.json { background: #f6f7f9; border: 1px solid var(--line); padding: 0.5rem; 
 details > summary { cursor: pointer; color: var(--accent); }
 .graph-figure { margin: 1rem 0; border: 1px solid var(--line); }
 .graph-figure .scroll { overflow: auto; max-height: 90vh; background: #ffffff; }
-.graph-figure svg.graph { display: block; }
+.graph-figure svg.graph { display: block; max-width: 100%; height: auto; margin: 0 auto; }  /* the whole graph at a glance; zoom in, hover, or open it on its own */
 .graph-figure figcaption { padding: 0.4rem 0.8rem; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.9em; }
 .decision-rule { border: 1px solid var(--line); padding: 0 1rem 0.6rem; border-radius: 4px; }
 .group { margin-top: 1.5rem; }

@@ -40,7 +40,7 @@ TEST_CASE("the bundled source text is the shared policy text") {
   CHECK(bundled_source() == pp::test::slurp(std::string(PP_SHARED_DIR) + "/source/cmm-607-2026.md"));
 }
 
-TEST_CASE("parts: one per policy section, then the references; page furniture recognised") {
+TEST_CASE("parts: one per policy section, then the references, and page furniture recognised") {
   auto p = pp::model::load_bundled_policy();
   SourceDocument doc = parse_source_document(bundled_source(), *p, "cmm-607-2026.md");
   std::vector<std::string> sections;
@@ -135,7 +135,7 @@ TEST_CASE("owners: each criterion belongs to the pathway or exclusion above it")
   CHECK(ids == std::vector<std::string>{"IN.NM", "IN.NM.course", "IN.NM.subacute", "IN.NM.subacute.exercise"});
 }
 
-TEST_CASE("a criterion bullet no criterion encodes is an error; a criterion missing from the text too") {
+TEST_CASE("a criterion bullet no criterion encodes is an error, and so is a criterion missing from the text") {
   auto p = pp::model::load_bundled_policy();
   std::string src = bundled_source();
   // Add a contraindication the model does not know, and drop one it does.
