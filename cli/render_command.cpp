@@ -57,7 +57,7 @@ int run(const RenderOptions& o) {
     if (o.assume_absent) model::assume_absent(policy->vocab, c);
     solver::CaseEngine engine(policy);
     solver::CaseResult r = engine.evaluate(c);
-    std::string case_id = c.has_case_id ? c.case_id : o.case_file;
+    std::string case_id = c.has_case_id ? c.case_id : o.case_file == "-" ? "<stdin>" : o.case_file;
     visualize::CaseOverlay overlay = visualize::overlay_case(graph, *policy, r, case_id);
     dot = visualize::write_dot(graph, *policy, &overlay);
   }

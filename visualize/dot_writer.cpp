@@ -186,8 +186,15 @@ void overlay_node(Attributes& a, const NodeProps& n, Vertex v, const CaseOverlay
     std::string label = "DECISION\n" + decision_words(ov.decision);
     if (!ov.case_id.empty()) label += "\ncase " + ov.case_id;
     if (!ov.decisive_unknowns.empty()) {
-      label += "\ndecisive unknowns:";
-      for (const auto& f : ov.decisive_unknowns) label += "\n" + f;
+      // A few in the picture, all of them in the tooltip.
+      constexpr size_t kShown = 5;
+      const size_t n = ov.decisive_unknowns.size();
+      label += "\nstill to find out:";
+      for (size_t i = 0; i < std::min(n, kShown); ++i) label += "\n" + ov.decisive_unknowns[i];
+      if (n > kShown) label += "\n... and " + std::to_string(n - kShown) + " more (tooltip)";
+      std::string tip = "Decisive unknowns (each could change the decision):";
+      for (const auto& f : ov.decisive_unknowns) tip += "\n" + f;
+      a["tooltip"] = tip;
     }
     if (!ov.exact) label += "\n(solver limit reached)";
     a["label"] = label;

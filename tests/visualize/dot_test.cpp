@@ -222,3 +222,19 @@ TEST_CASE("overlay values agree with the evaluation and combine in Kleene logic"
       CHECK(ov.value[boost::target(*it, dg.graph)] != Tri::Unknown);
     }
 }
+
+TEST_CASE("an undetermined case: the decision node names a few decisive unknowns, the tooltip all") {
+  auto p = model::load_bundled_policy();
+  auto dg = visualize::build_decision_graph(*p);
+  auto e = evaluate(p, dg, R"({"case_id": "partial", "request": {"technique": "balloon_kyphoplasty", "levels": ["L2"]}})",
+                    "partial.json");
+  REQUIRE(e.result.decision == model::Decision::Undetermined);
+  REQUIRE_FALSE(e.overlay.decisive_unknowns.empty());
+  const auto nodes = visualize::node_attributes(dg, *p, &e.overlay);
+  const auto& a = nodes[dg.decision];
+  CHECK(a.at("label").find("UNDETERMINED") != std::string::npos);
+  CHECK(a.at("label").find(e.overlay.decisive_unknowns.front()) != std::string::npos);
+  CHECK(vtest::count_lines(a.at("label")) <= 4 + 5 + 1);  // heading, case, "still to find out", 5, "... more"
+  for (const auto& f : e.overlay.decisive_unknowns) CHECK(a.at("tooltip").find(f) != std::string::npos);
+  CHECK(a.at("style").find("dotted") != std::string::npos);
+}
