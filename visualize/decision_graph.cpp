@@ -112,8 +112,6 @@ class Builder {
 
   void add_criteria() {
     dg_.criterion_vertex.resize(p_.criteria.size());
-    std::vector<bool> is_exclusion(p_.criteria.size(), false);
-    for (int x : p_.exclusions) is_exclusion[x] = true;
     for (size_t i = 0; i < p_.criteria.size(); ++i) {
       const model::Criterion& c = p_.criteria[i];
       NodeProps n;

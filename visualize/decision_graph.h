@@ -46,7 +46,10 @@ struct Cluster {
 };
 
 struct NodeProps {
-  std::string id;      // criterion id, or a synthetic id (`decision`, `exclusions.contraindication`)
+  // The criterion id, or for the synthetic vertices `decision`, `pathways`
+  // (ANY pathway), `exclusions` (no exclusion applies) and
+  // `exclusions.<category>` (a `'` is appended should a criterion use one).
+  std::string id;
   NodeKind kind = NodeKind::Condition;
   int criterion = -1;  // index in Policy::criteria; -1 for synthetic vertices
   model::Combinator combinator = model::Combinator::Leaf;  // how its in-edges (Part/Approves/Excludes) combine
