@@ -269,7 +269,7 @@ TEST_CASE("a number asked about: its outcomes by region", "[explain]") {
   CHECK(text.find("> 6: not medically necessary") != std::string::npos);
 }
 
-TEST_CASE("--max caps the count, actionable sets first, and says more exist", "[explain]") {
+TEST_CASE("option max: caps the count, actionable sets first, and says more exist", "[explain]") {
   Fixture f;
   auto c = pp::test::read_golden_case(*f.policy, "osteoporotic-no-program");
   pp::explain::ExplainOptions o;
