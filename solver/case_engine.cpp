@@ -1,8 +1,9 @@
 // Exact evaluation of one case: Kleene first, Z3 for what it leaves unknown.
 //
 // Every query is asked of the residual formulas: the axioms and the decision
-// with each known atom replaced by its value (Encoding::fix_known), each on a
-// fresh solver, so Z3 preprocesses a small formula over the unknowns only.
+// with each known atom replaced by its value (Encoding::fix_known), pushed on
+// one incremental solver and popped, so Z3 sees a small formula over the
+// unknowns only (no per-case re-assertion of the whole policy).
 //  - sat(axioms & decision) and sat(axioms & !decision) say which decisions
 //    the completions reach.
 //  - Slot s is decisive iff two completions that agree everywhere but on s
