@@ -503,6 +503,37 @@ class Analyzer {
     return out;
   }
 
+  // The axioms (domains, relations) that, with `e`, are unsatisfiable: a
+  // minimal core, in Z3's notation; "" when `e` is contradictory by itself.
+  std::string axioms_against(const z3::expr& e) {
+    z3::solver t = session_.make_solver();
+    const z3::expr_vector& axioms = enc_.axiom_list();
+    z3::expr_vector trackers(ctx());
+    for (unsigned k = 0; k < axioms.size(); ++k) {
+      z3::expr tk = ctx().bool_const(fmt::format("!axiom.{}", k).c_str());
+      t.add(z3::implies(tk, axioms[static_cast<int>(k)]));
+      trackers.push_back(tk);
+    }
+    t.add(e);
+    if (check(t, trackers).answer != Answer::Unsat) return "";
+    z3::expr_vector core = t.unsat_core();
+    std::vector<unsigned> keep;
+    for (unsigned k = 0; k < core.size(); ++k)
+      for (unsigned j = 0; j < trackers.size(); ++j)
+        if (z3::eq(core[static_cast<int>(k)], trackers[static_cast<int>(j)])) keep.push_back(j);
+    for (size_t k = 0; k < keep.size();) {  // deletion-based minimisation
+      z3::expr_vector trial(ctx());
+      for (size_t j = 0; j < keep.size(); ++j)
+        if (j != k) trial.push_back(trackers[static_cast<int>(keep[j])]);
+      if (check(t, trial).answer == Answer::Unsat) keep.erase(keep.begin() + static_cast<long>(k));
+      else ++k;
+    }
+    if (keep.empty()) return " (its condition contradicts itself)";
+    std::vector<std::string> texts;
+    for (unsigned j : keep) texts.push_back(axioms[static_cast<int>(j)].to_string());
+    return " (it contradicts " + prose_list(texts) + ")";
+  }
+
   // ------------------------------------------------------------------ dead, vacuous, redundant
   void structure() {
     std::vector<char> seen_true(static_cast<size_t>(n()), 0), seen_false(static_cast<size_t>(n()), 0);
@@ -534,9 +565,10 @@ class Analyzer {
           dead[static_cast<size_t>(i)] = 1;
           f.kind = "dead";
           f.severity = c.kind == CriterionKind::Condition ? Severity::Warning : Severity::Error;
-          f.message = fmt::format("{} can never be met: no case consistent with the domain relations satisfies it{}",
+          f.message = fmt::format("{} can never be met: no case consistent with the domain relations satisfies it{}{}",
                                   name(i), c.kind == CriterionKind::Pathway ? ", so the pathway never approves"
-                                           : c.kind == CriterionKind::Exclusion ? ", so the exclusion never applies" : "");
+                                           : c.kind == CriterionKind::Exclusion ? ", so the exclusion never applies" : "",
+                                  axioms_against(enc_.criterion(i)));
         } else {
           constant[static_cast<size_t>(i)] = 1;
           f.kind = "always_met";

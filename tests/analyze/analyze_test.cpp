@@ -336,6 +336,8 @@ TEST_CASE("a broken policy gives error findings and exit 1", "[analyze][cli]") {
   check_replays(a);
   CHECK(find(a, "dead", {"IN.severe"}));
   CHECK(find(a, "dead", {"IN.severe"})->severity == Severity::Error);
+  // a dead criterion names the domain axiom it contradicts (the score's range)
+  CHECK(find(a, "dead", {"IN.severe.score"})->message.find("contradicts (<= pain.score 10") != std::string::npos);
   CHECK(find(a, "always_met", {"CI.device"}));
   CHECK(find(a, "always_met", {"CI.device"})->severity == Severity::Error);
   CHECK(find(a, "dead", {"IN.standard"}));  // excluded whenever met: it never approves
