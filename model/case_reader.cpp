@@ -1,12 +1,14 @@
-// The strict case reader: simdjson On-Demand, walking the JSON along a tree of
+// The strict case reader: simdjson DOM, walking the JSON along a tree of
 // the vocabulary's fact paths. Every value is visited (unknown fields are
 // errors), so nothing is left unvalidated; recursion depth is bounded by the
-// vocabulary tree, not by the input.
+// vocabulary tree, not by the input. Cases in the common form are read first
+// by the fast path (case_fast_reader.h); whatever it declines is read here.
 #include "model/case_reader.h"
 
 #include <cmath>
 #include <simdjson.h>
 
+#include "model/case_fast_reader.h"
 #include "model/evaluator.h"
 
 namespace pp::model {
@@ -36,13 +38,15 @@ struct CaseReader::Impl {
   const Policy& policy;
   const Vocabulary& vocab;
   Evaluator evaluator;
+  FastCaseReader fast;
+  bool use_fast = true;
   PathNode root;
   std::vector<std::vector<std::string>> member_names;  // per fact (groups)
   std::vector<std::string> number_expected;           // per fact (numbers)
   dom::parser parser{kMaxCaseBytes};
   std::string buffer;
   // per-read state
-  std::string file;
+  const std::string* file = nullptr;
   long batch_line = 0;
   // The JSON path, kept as segments and spelled out only for an error.
   struct Seg { std::string_view key; long index; };
@@ -50,7 +54,7 @@ struct CaseReader::Impl {
   std::string fixed_path;  // set instead of segs for whole-case errors
   Case* out = nullptr;
 
-  explicit Impl(const Policy& p) : policy(p), vocab(p.vocab), evaluator(p) {
+  Impl(const Policy& p, bool fast_path) : policy(p), vocab(p.vocab), evaluator(p), fast(p.vocab), use_fast(fast_path) {
     for (const auto& f : vocab.facts) {
       std::vector<std::string> names;
       for (const auto& m : f.members) names.push_back(m.name);
@@ -95,7 +99,7 @@ struct CaseReader::Impl {
 
   [[noreturn]] void fail(const std::string& msg) const {
     Diagnostic d;
-    d.location.file = file;
+    d.location.file = *file;
     d.location.batch_line = batch_line;
     d.location.json_path = fixed_path.empty() ? spelled_path() : fixed_path;
     d.message = msg;
@@ -334,6 +338,10 @@ struct CaseReader::Impl {
     out = &c;
     segs.clear();
     fixed_path.clear();
+    if (use_fast && json.size() <= kMaxCaseBytes && fast.read(json, c)) {
+      check_case();
+      return;
+    }
     c.known.assign(vocab.atoms.size(), 0);
     c.value.assign(vocab.atoms.size(), 0.0);
     c.cpt.clear();
@@ -347,6 +355,13 @@ struct CaseReader::Impl {
     if (err) fail_json(err);
     if (!doc.is_object()) fail_type(doc, "a case object at the top level");
     read_object(dom::object(doc), root);
+    check_case();
+  }
+
+  // What is checked once the JSON has been read: the case is not empty and
+  // contradicts no domain relation.
+  void check_case() {
+    const Case& c = *out;
     bool any_known = c.has_case_id;
     for (auto k : c.known) any_known |= k != 0;
     if (!any_known) fail("empty case (expected `case_id` or at least one fact)");
@@ -354,7 +369,7 @@ struct CaseReader::Impl {
   }
 };
 
-CaseReader::CaseReader(const Policy& policy) : impl_(std::make_unique<Impl>(policy)) {}
+CaseReader::CaseReader(const Policy& policy, bool fast_path) : impl_(std::make_unique<Impl>(policy, fast_path)) {}
 CaseReader::~CaseReader() = default;
 
 Case CaseReader::read(std::string_view json, const std::string& file, long batch_line) {
@@ -364,7 +379,7 @@ Case CaseReader::read(std::string_view json, const std::string& file, long batch
 }
 
 void CaseReader::read_into(std::string_view json, const std::string& file, long batch_line, Case& out) {
-  impl_->file = file;
+  impl_->file = &file;
   impl_->batch_line = batch_line;
   impl_->read(json, out);
 }

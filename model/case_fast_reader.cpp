@@ -1,0 +1,429 @@
+// The fast path declines rather than judges: every branch that meets
+// something it does not fully understand returns false, and the strict
+// reader decides. What it accepts is a subset of what simdjson accepts
+// (RFC 8259 JSON: only the four whitespace bytes, no escapes but in no
+// string at all, numbers in the plain grammar) and of what the strict walk
+// accepts (known fields once each, values of the right types and ranges).
+#include "model/case_fast_reader.h"
+
+#include <simdjson.h>
+
+#include <cstring>
+
+namespace pp::model {
+
+namespace {
+
+// Names the fast path compares as raw bytes: printable ASCII without `"`
+// and `\`, so the JSON text of the name is the name itself.
+bool plain(const std::string& s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+  return true;
+}
+
+// Exact powers of ten as doubles (10^22 is the largest exactly representable).
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+}  // namespace
+
+FastCaseReader::FastCaseReader(const Vocabulary& v) : vocab_(v), code_fields_({"code", "units"}) {
+  // The same tree as the strict reader's: case_id first, then each fact's path.
+  struct Tmp {
+    std::vector<std::string> names;
+    std::vector<int> fact;
+    std::vector<int> child;
+  };
+  std::vector<Tmp> tmp(1);
+  tmp[0].names.push_back("case_id");
+  tmp[0].fact.push_back(-2);
+  tmp[0].child.push_back(-1);
+  for (size_t fi = 0; fi < v.facts.size(); ++fi) {
+    const std::string& fp = v.facts[fi].path;
+    int node = 0;
+    size_t start = 0;
+    while (true) {
+      size_t dot = fp.find('.', start);
+      std::string seg = fp.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      int k = -1;
+      for (size_t i = 0; i < tmp[static_cast<size_t>(node)].names.size(); ++i)
+        if (tmp[static_cast<size_t>(node)].names[i] == seg) k = static_cast<int>(i);
+      if (k < 0) {
+        Tmp& t = tmp[static_cast<size_t>(node)];
+        k = static_cast<int>(t.names.size());
+        t.names.push_back(seg);
+        t.fact.push_back(-1);
+        t.child.push_back(-1);
+      }
+      if (dot == std::string::npos) {
+        tmp[static_cast<size_t>(node)].fact[static_cast<size_t>(k)] = static_cast<int>(fi);
+        break;
+      }
+      if (tmp[static_cast<size_t>(node)].child[static_cast<size_t>(k)] < 0) {
+        int c = static_cast<int>(tmp.size());
+        tmp[static_cast<size_t>(node)].child[static_cast<size_t>(k)] = c;
+        tmp.emplace_back();
+      }
+      node = tmp[static_cast<size_t>(node)].child[static_cast<size_t>(k)];
+      start = dot + 1;
+    }
+  }
+  for (auto& t : tmp) {
+    Node n;
+    n.names = NameTable(t.names);
+    for (size_t i = 0; i < t.names.size(); ++i) {
+      enabled_ = enabled_ && plain(t.names[i]);
+      Field f;
+      f.fact = t.fact[i];
+      f.node = t.child[i];
+      // A field that is neither a fact nor case_id but has no children cannot
+      // occur; an object field without a node would be a bug.
+      if (f.fact == -1 && f.node < 0) enabled_ = false;
+      n.fields.push_back(f);
+    }
+    enabled_ = enabled_ && t.names.size() <= 64;  // the `seen` bitmasks
+    nodes_.push_back(std::move(n));
+  }
+  for (const auto& f : v.facts) {
+    FactInfo fi;
+    fi.type = f.type;
+    fi.min = f.min;
+    fi.max = f.max;
+    fi.atoms = f.atoms.data();
+    size_t expected_atoms = 1;
+    if (f.type == FactType::Group) {
+      std::vector<std::string> names;
+      for (const auto& m : f.members) names.push_back(m.name);
+      fi.names = NameTable(names);
+      expected_atoms = names.size();
+      for (const auto& n : names) enabled_ = enabled_ && plain(n);
+    } else if (f.type == FactType::Enum || f.type == FactType::EnumSet || f.type == FactType::CodeList) {
+      fi.names = NameTable(f.values);
+      if (f.type != FactType::Enum) expected_atoms = f.values.size();
+      for (const auto& n : f.values) enabled_ = enabled_ && plain(n);
+    }
+    enabled_ = enabled_ && f.atoms.size() == expected_atoms && fi.names.size() <= 64;
+    facts_.push_back(std::move(fi));
+  }
+}
+
+// One read: a cursor over the bytes, and the case being filled.
+class FastCaseReader::Scan {
+ public:
+  Scan(const FastCaseReader& r, std::string_view json, Case& out)
+      : r_(r), p_(json.data()), end_(json.data() + json.size()), out_(out) {}
+
+  bool document() {
+    ws();
+    if (!at('{') || !object(0)) return false;
+    ws();
+    return p_ == end_;  // INVARIANT: nothing but whitespace after the case
+  }
+
+ private:
+  bool at(char c) const { return p_ < end_ && *p_ == c; }
+  void ws() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  // At a `"`: the string must be one of `t`'s names; `hint` is the likeliest.
+  bool name(const NameTable& t, size_t hint, int& index) {
+    if (hint < t.size()) {
+      const std::string& n = t.name(hint);
+      size_t len = n.size();
+      if (static_cast<size_t>(end_ - p_) > len + 1 && p_[len + 1] == '"' &&
+          std::memcmp(p_ + 1, n.data(), len) == 0) {
+        p_ += len + 2;
+        index = static_cast<int>(hint);
+        return true;
+      }
+    }
+    const char* s = ++p_;
+    while (p_ < end_) {
+      unsigned char c = static_cast<unsigned char>(*p_);
+      if (c == '"') break;
+      if (c < 0x20 || c >= 0x7f || c == '\\') return false;
+      ++p_;
+    }
+    if (p_ == end_) return false;
+    index = t.find(std::string_view(s, static_cast<size_t>(p_ - s)));
+    ++p_;
+    return index >= 0;
+  }
+
+  // After a value in an object or array: `,` (more follows) or the closer.
+  // Returns 1 for `,`, 0 for the closer, -1 for anything else.
+  int next(char closer) {
+    ws();
+    if (p_ == end_) return -1;
+    char c = *p_++;
+    if (c == ',') { ws(); return 1; }
+    return c == closer ? 0 : -1;
+  }
+
+  bool colon() {
+    ws();
+    if (!at(':')) return false;
+    ++p_;
+    ws();
+    return true;
+  }
+
+  bool object(int node_index) {
+    ++p_;  // '{'
+    ws();
+    if (at('}')) { ++p_; return true; }
+    const Node& node = r_.nodes_[static_cast<size_t>(node_index)];
+    std::uint64_t seen = 0;
+    size_t hint = 0;
+    while (true) {
+      int i;
+      if (!at('"') || !name(node.names, hint, i)) return false;
+      if (seen >> i & 1) return false;
+      seen |= std::uint64_t{1} << i;
+      hint = static_cast<size_t>(i) + 1;
+      if (!colon()) return false;
+      const Field& f = node.fields[static_cast<size_t>(i)];
+      bool ok = f.fact >= 0 ? fact(f.fact) : f.fact == -2 ? case_id() : at('{') && object(f.node);
+      if (!ok) return false;
+      int n = next('}');
+      if (n <= 0) return n == 0;
+    }
+  }
+
+  bool case_id() {
+    if (!at('"')) return false;
+    const char* s = ++p_;
+    bool ascii = true;
+    while (p_ < end_) {
+      unsigned char c = static_cast<unsigned char>(*p_);
+      if (c == '"') break;
+      if (c < 0x20 || c == '\\') return false;
+      ascii &= c < 0x80;
+      ++p_;
+    }
+    if (p_ == end_) return false;
+    size_t n = static_cast<size_t>(p_ - s);
+    if (!ascii && !simdjson::validate_utf8(s, n)) return false;
+    ++p_;
+    out_.case_id.assign(s, n);
+    out_.has_case_id = true;
+    return true;
+  }
+
+  bool boolean(bool& b) {
+    if (end_ - p_ >= 4 && std::memcmp(p_, "true", 4) == 0) { p_ += 4; b = true; return true; }
+    if (end_ - p_ >= 5 && std::memcmp(p_, "false", 5) == 0) { p_ += 5; b = false; return true; }
+    return false;
+  }
+
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  // A JSON number in the plain grammar whose double simdjson computes the
+  // same way: integers of at most 18 digits (int64, then converted), and
+  // decimals of at most 15 significant digits with a power of ten up to 22
+  // (one exactly rounded multiplication or division, as in Clinger's fast
+  // path). Negative zero and everything else declines. The caller checks
+  // that a delimiter follows, which refuses leading zeros ("01").
+  bool number(double& d, bool& integer, std::uint64_t& mantissa) {
+    bool neg = at('-');
+    if (neg) ++p_;
+    if (p_ == end_ || !digit(*p_)) return false;
+    std::uint64_t m = 0;
+    int digits = 0, exp10 = 0;
+    if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ < end_ && digit(*p_)) {
+        if (++digits > 18) return false;
+        m = m * 10 + static_cast<std::uint64_t>(*p_++ - '0');
+      }
+    }
+    integer = true;
+    if (at('.')) {
+      integer = false;
+      ++p_;
+      if (p_ == end_ || !digit(*p_)) return false;
+      while (p_ < end_ && digit(*p_)) {
+        if (++digits > 18) return false;
+        m = m * 10 + static_cast<std::uint64_t>(*p_++ - '0');
+        --exp10;
+      }
+    }
+    if (at('e') || at('E')) {
+      integer = false;
+      ++p_;
+      bool eneg = false;
+      if (at('+') || at('-')) eneg = *p_++ == '-';
+      if (p_ == end_ || !digit(*p_)) return false;
+      int e = 0;
+      while (p_ < end_ && digit(*p_)) {
+        if (e > 1000) return false;
+        e = e * 10 + (*p_++ - '0');
+      }
+      exp10 += eneg ? -e : e;
+    }
+    if (neg && m == 0) return false;
+    mantissa = m;
+    if (integer) {
+      auto i = static_cast<std::int64_t>(m);
+      d = static_cast<double>(neg ? -i : i);
+      return true;
+    }
+    if (m == 0) { d = 0.0; return true; }
+    if (m > (std::uint64_t{1} << 53) || exp10 < -22 || exp10 > 22) return false;
+    double x = static_cast<double>(m);
+    x = exp10 < 0 ? x / kPow10[-exp10] : x * kPow10[exp10];
+    d = neg ? -x : x;
+    return true;
+  }
+
+  void set_bits(const FactInfo& f, std::uint64_t seen) {
+    for (size_t i = 0; i < f.names.size(); ++i) out_.set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
+  }
+
+  // `[` names `]`, distinct; `hint` guesses each next name follows the last.
+  bool names(const NameTable& t, std::uint64_t& seen, size_t& count) {
+    if (!at('[')) return false;
+    ++p_;
+    ws();
+    seen = 0;
+    count = 0;
+    if (at(']')) { ++p_; return true; }
+    size_t hint = 0;
+    while (true) {
+      int i;
+      if (!at('"') || !name(t, hint, i)) return false;
+      if (seen >> i & 1) return false;
+      seen |= std::uint64_t{1} << i;
+      hint = static_cast<size_t>(i) + 1;
+      ++count;
+      int n = next(']');
+      if (n <= 0) return n == 0;
+    }
+  }
+
+  bool fact(int index) {
+    const FactInfo& f = r_.facts_[static_cast<size_t>(index)];
+    switch (f.type) {
+      case FactType::Bool: {
+        bool b;
+        if (!boolean(b)) return false;
+        out_.set(f.atoms[0], b ? 1.0 : 0.0);
+        return true;
+      }
+      case FactType::Number: {
+        double d;
+        bool integer;
+        std::uint64_t m;
+        if (!number(d, integer, m) || d < f.min || d > f.max) return false;
+        out_.set(f.atoms[0], d);
+        return true;
+      }
+      case FactType::Enum: {
+        int i;
+        if (!at('"') || !name(f.names, 0, i)) return false;
+        out_.set(f.atoms[0], i);
+        return true;
+      }
+      case FactType::EnumSet: {
+        std::uint64_t seen;
+        size_t n;
+        if (!names(f.names, seen, n) || n == 0) return false;
+        set_bits(f, seen);
+        return true;
+      }
+      case FactType::Group: {
+        std::uint64_t seen;
+        size_t n;
+        if (at('[')) {
+          if (!names(f.names, seen, n)) return false;
+          set_bits(f, seen);
+          return true;
+        }
+        if (!at('{')) return false;
+        ++p_;
+        ws();
+        if (at('}')) { ++p_; return true; }
+        seen = 0;
+        size_t hint = 0;
+        while (true) {
+          int i;
+          bool b;
+          if (!at('"') || !name(f.names, hint, i) || (seen >> i & 1)) return false;
+          seen |= std::uint64_t{1} << i;
+          hint = static_cast<size_t>(i) + 1;
+          if (!colon() || !boolean(b)) return false;
+          out_.set(f.atoms[i], b ? 1.0 : 0.0);
+          int k = next('}');
+          if (k <= 0) return k == 0;
+        }
+      }
+      case FactType::CodeList: return code_list(f, index);
+    }
+    return false;
+  }
+
+  bool code_list(const FactInfo& f, int index) {
+    if (!at('[')) return false;
+    ++p_;
+    ws();
+    out_.cpt.clear();
+    std::uint64_t seen = 0;
+    if (at(']')) {
+      ++p_;
+      set_bits(f, seen);
+      return true;
+    }
+    const auto& values = r_.vocab_.facts[static_cast<size_t>(index)].values;
+    while (true) {
+      if (!at('{')) return false;
+      ++p_;
+      ws();
+      int code = -1;
+      std::uint64_t units = 0;
+      for (int k = 0; k < 2; ++k) {
+        int field;
+        if (!at('"') || !name(r_.code_fields_, static_cast<size_t>(k), field)) return false;
+        if (!colon()) return false;
+        if (field == 0) {
+          if (code >= 0 || !at('"') || !name(f.names, 0, code) || (seen >> code & 1)) return false;
+          seen |= std::uint64_t{1} << code;
+        } else {
+          double d;
+          bool integer;
+          std::uint64_t m;
+          if (units != 0 || at('-') || !number(d, integer, m) || !integer || m == 0) return false;
+          units = m;
+        }
+        int n = next('}');
+        if (n != (k == 0 ? 1 : 0)) return false;
+      }
+      if (code < 0 || units == 0) return false;
+      out_.cpt.push_back(CptLine{values[static_cast<size_t>(code)], units});
+      int n = next(']');
+      if (n < 0) return false;
+      if (n == 0) break;
+    }
+    set_bits(f, seen);
+    return true;
+  }
+
+  const FastCaseReader& r_;
+  const char* p_;
+  const char* end_;
+  Case& out_;
+};
+
+bool FastCaseReader::read(std::string_view json, Case& out) const {
+  if (!enabled_) return false;
+  out.known.assign(vocab_.atoms.size(), 0);
+  out.value.assign(vocab_.atoms.size(), 0.0);
+  out.cpt.clear();
+  out.case_id.clear();
+  out.has_case_id = false;
+  return Scan(*this, json, out).document();
+}
+
+}  // namespace pp::model
