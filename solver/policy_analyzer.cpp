@@ -1074,7 +1074,7 @@ class Analyzer {
         f.message = fmt::format(
             "a case stating no finding in any list ({}: every member false) meets no pathway{}, and no exclusion applies to it: "
             "no criterion addresses it, and it is denied only by the default rule{}",
-            prose_list(groups), can.empty() ? "" : " unless " + prose_list(can, " or ") + ", which asks for none of them,",
+            prose_list(groups), can.empty() ? "" : " unless " + prose_list(can, " or ") + ", which asks for none of them",
             p_.default_denial_section.empty() ? "" : " (" + p_.default_denial_section + ")");
         findings_.push_back(std::move(f));
       }
