@@ -324,14 +324,13 @@ struct CaseReader::Impl {
   }
 
   void check_relations() {
-    Evaluation ev;
-    for (const auto& r : policy.relations) {
-      if (evaluator.eval(r.expr, *out, ev) != Tri::False) continue;
-      std::vector<int> atoms;
-      collect_atoms(r.expr, atoms);
-      fixed_path = atoms.empty() ? "" : vocab.atoms[atoms.front()].name;
-      fail("contradicts domain relation `" + r.id + "`: " + r.rule_source + (r.text.empty() ? "" : " (" + r.text + ")"));
-    }
+    int i = evaluator.first_false_relation(*out);
+    if (i < 0) return;
+    const Relation& r = policy.relations[static_cast<size_t>(i)];
+    std::vector<int> atoms;
+    collect_atoms(r.expr, atoms);
+    fixed_path = atoms.empty() ? "" : vocab.atoms[atoms.front()].name;
+    fail("contradicts domain relation `" + r.id + "`: " + r.rule_source + (r.text.empty() ? "" : " (" + r.text + ")"));
   }
 
   void read(std::string_view json, Case& c) {

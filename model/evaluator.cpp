@@ -43,62 +43,23 @@ bool as_clause(const Expr& e, std::vector<std::pair<int, bool>>& lits) {
 
 }  // namespace
 
-Evaluator::Evaluator(const Policy& policy) : policy_(policy) {
-  for (const auto& c : policy_.criteria) {
-    begin_.push_back(static_cast<std::uint32_t>(code_.size()));
-    emit(c.expr, 1);
+Evaluator::Evaluator(const Policy& policy) : policy_(policy), program_(policy) {
+  for (const auto& r : policy_.relations) {
+    Clause lits;
+    bool clause = as_clause(r.expr, lits);
+    is_clause_.push_back(clause ? 1 : 0);
+    clauses_.push_back(clause ? std::move(lits) : Clause{});
   }
-  begin_.push_back(static_cast<std::uint32_t>(code_.size()));
-}
-
-void Evaluator::emit(const Expr& e, int depth) {
-  auto literal = [](const Expr& k, std::pair<std::int32_t, bool>& lit) {
-    if (k.op == Op::Atom) { lit = {k.atom, true}; return true; }
-    if (k.op == Op::Not && k.kids[0].op == Op::Atom) { lit = {k.kids[0].atom, false}; return true; }
-    return false;
-  };
-  if ((e.op == Op::And || e.op == Op::Or || e.op == Op::Count) && !e.kids.empty()) {
-    std::vector<std::pair<std::int32_t, bool>> lits(e.kids.size());
-    bool all = true;
-    for (size_t k = 0; k < e.kids.size() && all; ++k) all = literal(e.kids[k], lits[k]);
-    if (all) {
-      Kind kind = e.op == Op::And ? Kind::AndLits : e.op == Op::Or ? Kind::OrLits : Kind::CountLits;
-      code_.push_back(Instr{kind, e.cmp, static_cast<std::uint16_t>(lits.size()),
-                            static_cast<std::int32_t>(lits_.size()), e.number, 0});
-      lits_.insert(lits_.end(), lits.begin(), lits.end());
-      max_depth_ = std::max(max_depth_, depth);
-      return;
-    }
-  }
-  for (size_t k = 0; k < e.kids.size(); ++k) emit(e.kids[k], depth + static_cast<int>(k));
-  max_depth_ = std::max(max_depth_, depth + static_cast<int>(e.kids.size()));
-  Kind kind = Kind::True;
-  switch (e.op) {
-    case Op::True: kind = Kind::True; break;
-    case Op::False: kind = Kind::False; break;
-    case Op::Atom: kind = Kind::Atom; break;
-    case Op::NumCmp: kind = Kind::NumCmp; break;
-    case Op::EnumIn: kind = Kind::EnumIn; break;
-    case Op::Count: kind = Kind::Count; break;
-    case Op::Not: kind = Kind::Not; break;
-    case Op::And: kind = Kind::And; break;
-    case Op::Or: kind = Kind::Or; break;
-    case Op::Ref: kind = Kind::Ref; break;
-    case Op::Decision: kind = Kind::Decision; break;
-  }
-  code_.push_back(Instr{kind, e.cmp, static_cast<std::uint16_t>(e.kids.size()),
-                        e.op == Op::Ref ? e.ref : e.atom, e.number, e.mask});
 }
 
 void Evaluator::close_under_relations(Case& c) const {
   // Unit propagation to a fixpoint; relations are few, so a simple loop does.
   bool changed = true;
-  std::vector<std::pair<int, bool>> lits;
   while (changed) {
     changed = false;
-    for (const auto& r : policy_.relations) {
-      lits.clear();
-      if (!as_clause(r.expr, lits)) continue;
+    for (size_t r = 0; r < clauses_.size(); ++r) {
+      if (!is_clause_[r]) continue;
+      const Clause& lits = clauses_[r];
       int unknown = -1, n_unknown = 0;
       bool satisfied = false;
       for (auto [a, pos] : lits) {
@@ -168,100 +129,24 @@ Tri Evaluator::eval(const Expr& e, const Case& c, const Evaluation& ev) const {
   return Tri::Unknown;
 }
 
+int Evaluator::first_false_relation(const Case& c) const {
+  for (size_t r = 0; r < clauses_.size(); ++r) {
+    if (!is_clause_[r]) {
+      if (eval(policy_.relations[r].expr, c, Evaluation{}) == Tri::False) return static_cast<int>(r);
+      continue;
+    }
+    // A clause is false when every literal is known and false.
+    bool is_false = true;
+    for (auto [a, pos] : clauses_[r])
+      if (!c.known[a] || (c.value[a] != 0) == pos) { is_false = false; break; }
+    if (is_false) return static_cast<int>(r);
+  }
+  return -1;
+}
+
 void Evaluator::evaluate_into(const Case& c, Evaluation& out) const {
   out.criteria.resize(policy_.criteria.size());
-  // A stack deep enough for any criterion (computed when compiling).
-  Tri small[64];
-  std::vector<Tri> big;
-  Tri* stack = small;
-  if (max_depth_ >= 64) { big.resize(static_cast<size_t>(max_depth_) + 1); stack = big.data(); }
-  // Raw pointers: Tri is a byte type, so stores through it would otherwise
-  // force the compiler to reload every vector's data pointer.
-  const Instr* const code = code_.data();
-  const std::pair<std::int32_t, bool>* const lits = lits_.data();
-  const std::uint8_t* const known = c.known.data();
-  const double* const value = c.value.data();
-  Tri* const crit = out.criteria.data();
-  // INVARIANT: criteria are topologically ordered, so every Ref is computed first.
-  for (size_t i = 0; i < policy_.criteria.size(); ++i) {
-    int sp = 0;
-    for (std::uint32_t pc = begin_[i]; pc < begin_[i + 1]; ++pc) {
-      const Instr& in = code[pc];
-      switch (in.kind) {
-        case Kind::True: stack[sp++] = Tri::True; break;
-        case Kind::False: stack[sp++] = Tri::False; break;
-        case Kind::Atom:
-          stack[sp++] = !known[in.arg] ? Tri::Unknown : value[in.arg] != 0 ? Tri::True : Tri::False;
-          break;
-        case Kind::NumCmp:
-          stack[sp++] = !known[in.arg] ? Tri::Unknown
-                        : compare(value[in.arg], in.cmp, in.number) ? Tri::True : Tri::False;
-          break;
-        case Kind::EnumIn:
-          stack[sp++] = !known[in.arg] ? Tri::Unknown
-                        : (in.mask >> static_cast<int>(value[in.arg])) & 1 ? Tri::True : Tri::False;
-          break;
-        case Kind::Ref: stack[sp++] = crit[in.arg]; break;
-        case Kind::Decision: stack[sp++] = out.decision; break;
-        case Kind::Not: {
-          Tri t = stack[sp - 1];
-          if (t != Tri::Unknown) stack[sp - 1] = t == Tri::True ? Tri::False : Tri::True;
-          break;
-        }
-        case Kind::And:
-        case Kind::Or: {
-          Tri stop = in.kind == Kind::And ? Tri::False : Tri::True;
-          Tri r = in.kind == Kind::And ? Tri::True : Tri::False;
-          sp -= in.n;
-          for (int k = 0; k < in.n; ++k) {
-            Tri t = stack[sp + k];
-            if (t == stop) { r = stop; break; }
-            if (t == Tri::Unknown) r = Tri::Unknown;
-          }
-          stack[sp++] = r;
-          break;
-        }
-        case Kind::AndLits:
-        case Kind::OrLits: {
-          // and: false as soon as a literal is false; or: true as soon as one is true
-          bool want = in.kind == Kind::OrLits;
-          Tri r = want ? Tri::False : Tri::True;
-          const auto* l = lits + in.arg;
-          for (int k = 0; k < in.n; ++k) {
-            int a = l[k].first;
-            if (!known[a]) { r = Tri::Unknown; continue; }
-            if (((value[a] != 0) == l[k].second) == want) { r = want ? Tri::True : Tri::False; break; }
-          }
-          stack[sp++] = r;
-          break;
-        }
-        case Kind::Count:
-        case Kind::CountLits: {
-          int lo = 0, unk = 0;
-          if (in.kind == Kind::Count) {
-            sp -= in.n;
-            for (int k = 0; k < in.n; ++k) {
-              lo += stack[sp + k] == Tri::True;
-              unk += stack[sp + k] == Tri::Unknown;
-            }
-          } else {
-            const auto* l = lits + in.arg;
-            for (int k = 0; k < in.n; ++k) {
-              int a = l[k].first;
-              if (!known[a]) ++unk;
-              else lo += (value[a] != 0) == l[k].second;
-            }
-          }
-          bool any_true = false, any_false = false;
-          for (int n = lo; n <= lo + unk && !(any_true && any_false); ++n)
-            (compare(n, in.cmp, in.number) ? any_true : any_false) = true;
-          stack[sp++] = any_true && any_false ? Tri::Unknown : any_true ? Tri::True : Tri::False;
-          break;
-        }
-      }
-    }
-    crit[i] = stack[0];
-  }
+  program_.run(c.known.data(), c.value.data(), out.decision, out.criteria.data());
   Tri any_path = Tri::False;
   for (int p : policy_.pathways) {
     Tri t = out.criteria[p];

@@ -7,12 +7,11 @@
 #include <vector>
 
 #include "model/case.h"
+#include "model/criteria_program.h"
 #include "model/policy.h"
+#include "model/tri.h"
 
 namespace pp::model {
-
-enum class Tri : std::uint8_t { False = 0, True = 1, Unknown = 2 };
-const char* to_string(Tri t);  // "false" | "true" | "unknown"
 
 enum class Decision { MedicallyNecessary, NotMedicallyNecessary, Undetermined };
 const char* to_string(Decision d);  // medically_necessary | not_medically_necessary | undetermined
@@ -28,7 +27,8 @@ struct Evaluation {
 
 class Evaluator {
  public:
-  // Compiles every criterion into a flat postfix program (the batch hot path).
+  // Compiles every criterion into a flat program (the batch hot path), and
+  // the domain relations that are clauses into literal lists.
   explicit Evaluator(const Policy& policy);
 
   // Propagates the domain relations that are clauses (unit propagation), so
@@ -42,27 +42,16 @@ class Evaluator {
   // Value of an expression under the case and the criteria values in `ev`.
   Tri eval(const Expr& e, const Case& c, const Evaluation& ev) const;
 
- private:
-  // One postfix instruction: leaves push a value, Not/And/Or/Count pop `n`.
-  enum class Kind : std::uint8_t {
-    True, False, Atom, NumCmp, EnumIn, Ref, Decision, Not, And, Or, Count,
-    AndLits, OrLits, CountLits,  // fused: over `n` literals at lits_[arg]
-  };
-  struct Instr {
-    Kind kind;
-    Cmp cmp;
-    std::uint16_t n;
-    std::int32_t arg;      // atom or criterion index
-    double number;
-    std::uint64_t mask;
-  };
-  void emit(const Expr& e, int depth);
+  // Index of the first domain relation that is false under `c` (as `eval`
+  // judges it), or -1 when none is.
+  int first_false_relation(const Case& c) const;
 
+ private:
+  using Clause = std::vector<std::pair<int, bool>>;  // (atom, positive)
   const Policy& policy_;
-  std::vector<Instr> code_;
-  std::vector<std::pair<std::int32_t, bool>> lits_;  // (atom, positive)
-  std::vector<std::uint32_t> begin_;  // per criterion: its code is [begin_[i], begin_[i+1])
-  int max_depth_ = 0;
+  CriteriaProgram program_;
+  std::vector<Clause> clauses_;      // per relation: its literals when it is a clause
+  std::vector<char> is_clause_;      // per relation
 };
 
 // Derived views of an evaluation, as the outputs report them.

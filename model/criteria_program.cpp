@@ -1,0 +1,167 @@
+#include "model/criteria_program.h"
+
+#include <cstring>
+
+namespace pp::model {
+
+namespace {
+
+bool literal(const Expr& k, std::pair<std::int32_t, bool>& lit) {
+  if (k.op == Op::Atom) { lit = {k.atom, true}; return true; }
+  if (k.op == Op::Not && k.kids[0].op == Op::Atom) { lit = {k.kids[0].atom, false}; return true; }
+  return false;
+}
+
+inline Tri tri(bool b) { return b ? Tri::True : Tri::False; }
+
+// Count's value: the count lies in [lo, lo+unk]; decided when the comparison
+// agrees on every value in it.
+inline Tri count_value(int lo, int unk, Cmp cmp, double number) {
+  bool any_true = false, any_false = false;
+  for (int n = lo; n <= lo + unk && !(any_true && any_false); ++n)
+    (compare(n, cmp, number) ? any_true : any_false) = true;
+  return any_true && any_false ? Tri::Unknown : any_true ? Tri::True : Tri::False;
+}
+
+}  // namespace
+
+CriteriaProgram::CriteriaProgram(const Policy& policy) : criteria_(policy.criteria.size()), slots_(criteria_) {
+  // INVARIANT: criteria are topologically ordered, so the instructions of
+  // every referenced criterion come before those of the criteria using it.
+  for (size_t i = 0; i < policy.criteria.size(); ++i) compile(policy.criteria[i].expr, static_cast<std::int32_t>(i));
+}
+
+std::int32_t CriteriaProgram::compile(const Expr& e, std::int32_t dst) {
+  auto emit = [&](Kind kind, std::int32_t d, std::int32_t arg, size_t n = 0) {
+    code_.push_back(Instr{kind, e.cmp, static_cast<std::uint16_t>(n), d, arg, e.number});
+    return d;
+  };
+  switch (e.op) {
+    case Op::True: return emit(Kind::True, slot(dst), 0);
+    case Op::False: return emit(Kind::False, slot(dst), 0);
+    case Op::Decision: return emit(Kind::Decision, slot(dst), 0);
+    case Op::Ref: return dst < 0 ? e.ref : emit(Kind::Copy, dst, e.ref);
+    case Op::Atom: {
+      std::int32_t d = slot(dst);
+      lit_leaves_.push_back({d, e.atom, true});
+      return d;
+    }
+    case Op::NumCmp: {
+      std::int32_t d = slot(dst);
+      num_leaves_.push_back({d, e.atom, e.cmp, e.number});
+      return d;
+    }
+    case Op::EnumIn: {
+      std::int32_t d = slot(dst);
+      enum_leaves_.push_back({d, e.atom, e.mask});
+      return d;
+    }
+    case Op::Not: {
+      if (e.kids[0].op == Op::Atom) {
+        std::int32_t d = slot(dst);
+        lit_leaves_.push_back({d, e.kids[0].atom, false});
+        return d;
+      }
+      std::int32_t k = compile(e.kids[0], -1);
+      return emit(Kind::Not, slot(dst), k);
+    }
+    case Op::And:
+    case Op::Or:
+    case Op::Count: {
+      std::vector<std::pair<std::int32_t, bool>> lits(e.kids.size());
+      bool all = !e.kids.empty();
+      for (size_t k = 0; k < e.kids.size() && all; ++k) all = literal(e.kids[k], lits[k]);
+      if (all) {
+        Kind kind = e.op == Op::And ? Kind::AndLits : e.op == Op::Or ? Kind::OrLits : Kind::CountLits;
+        std::int32_t at = static_cast<std::int32_t>(lits_.size());
+        lits_.insert(lits_.end(), lits.begin(), lits.end());
+        return emit(kind, slot(dst), at, lits.size());
+      }
+      std::vector<std::int32_t> ops;
+      for (const auto& k : e.kids) ops.push_back(compile(k, -1));
+      Kind kind = e.op == Op::And ? Kind::And : e.op == Op::Or ? Kind::Or : Kind::Count;
+      std::int32_t at = static_cast<std::int32_t>(operands_.size());
+      operands_.insert(operands_.end(), ops.begin(), ops.end());
+      return emit(kind, slot(dst), at, ops.size());
+    }
+  }
+  return emit(Kind::True, slot(dst), 0);
+}
+
+void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri decision, Tri* crit) const {
+  Tri small[512];
+  std::vector<Tri> big;
+  Tri* v = small;
+  if (slots_ > sizeof small) { big.resize(slots_); v = big.data(); }
+  for (const LitLeaf& l : lit_leaves_)
+    v[l.dst] = !known[l.atom] ? Tri::Unknown : tri((value[l.atom] != 0) == l.positive);
+  for (const NumLeaf& l : num_leaves_)
+    v[l.dst] = !known[l.atom] ? Tri::Unknown : tri(compare(value[l.atom], l.cmp, l.number));
+  for (const EnumLeaf& l : enum_leaves_)
+    v[l.dst] = !known[l.atom] ? Tri::Unknown : tri((l.mask >> static_cast<int>(value[l.atom])) & 1);
+  const std::int32_t* const operands = operands_.data();
+  const std::pair<std::int32_t, bool>* const lits = lits_.data();
+  for (const Instr& in : code_) {
+    Tri r = Tri::Unknown;
+    switch (in.kind) {
+      case Kind::True: r = Tri::True; break;
+      case Kind::False: r = Tri::False; break;
+      case Kind::Decision: r = decision; break;
+      case Kind::Copy: r = v[in.arg]; break;
+      case Kind::Not: {
+        Tri t = v[in.arg];
+        r = t == Tri::Unknown ? t : t == Tri::True ? Tri::False : Tri::True;
+        break;
+      }
+      case Kind::And:
+      case Kind::Or: {
+        // bit t of `seen` is set when some operand has value t
+        unsigned seen = 0;
+        const std::int32_t* o = operands + in.arg;
+        for (int k = 0; k < in.n; ++k) seen |= 1u << static_cast<unsigned>(v[o[k]]);
+        Tri stop = in.kind == Kind::And ? Tri::False : Tri::True;
+        r = seen >> static_cast<unsigned>(stop) & 1 ? stop
+            : seen & 4u ? Tri::Unknown : in.kind == Kind::And ? Tri::True : Tri::False;
+        break;
+      }
+      case Kind::Count: {
+        int lo = 0, unk = 0;
+        const std::int32_t* o = operands + in.arg;
+        for (int k = 0; k < in.n; ++k) {
+          lo += v[o[k]] == Tri::True;
+          unk += v[o[k]] == Tri::Unknown;
+        }
+        r = count_value(lo, unk, in.cmp, in.number);
+        break;
+      }
+      case Kind::AndLits:
+      case Kind::OrLits: {
+        // and: false as soon as a literal is false; or: true as soon as one is true
+        bool want = in.kind == Kind::OrLits;
+        r = want ? Tri::False : Tri::True;
+        const auto* l = lits + in.arg;
+        for (int k = 0; k < in.n; ++k) {
+          int a = l[k].first;
+          if (!known[a]) { r = Tri::Unknown; continue; }
+          if (((value[a] != 0) == l[k].second) == want) { r = tri(want); break; }
+        }
+        break;
+      }
+      case Kind::CountLits: {
+        int lo = 0, unk = 0;
+        const auto* l = lits + in.arg;
+        for (int k = 0; k < in.n; ++k) {
+          int a = l[k].first;
+          if (!known[a]) ++unk;
+          else lo += (value[a] != 0) == l[k].second;
+        }
+        r = count_value(lo, unk, in.cmp, in.number);
+        break;
+      }
+    }
+    v[in.dst] = r;
+  }
+  std::memcpy(crit, v, criteria_ * sizeof(Tri));
+}
+
+}  // namespace pp::model
