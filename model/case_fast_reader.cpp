@@ -22,6 +22,30 @@ bool plain(const std::string& s) {
   return true;
 }
 
+std::uint64_t load64(const char* p) {
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  return x;
+}
+std::uint32_t load32(const char* p) {
+  std::uint32_t x;
+  std::memcpy(&x, p, 4);
+  return x;
+}
+
+// a[0..n) == b[0..n), in word-sized (possibly overlapping) loads.
+inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (load64(a + i) != load64(b + i)) return false;
+    return load64(a + n - 8) == load64(b + n - 8);
+  }
+  if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 // Exact powers of ten as doubles (10^22 is the largest exactly representable).
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -111,8 +135,12 @@ FastCaseReader::FastCaseReader(const Vocabulary& v) : vocab_(v), code_fields_({"
 // One read: a cursor over the bytes, and the case being filled.
 class FastCaseReader::Scan {
  public:
-  Scan(const FastCaseReader& r, std::string_view json, Case& out)
-      : r_(r), p_(json.data()), end_(json.data() + json.size()), out_(out) {}
+  // INVARIANT: known atoms are recorded as bits (a store through the byte
+  // array `known` could alias the cursor and force it out of registers);
+  // the caller copies them to `out.known` afterwards.
+  Scan(const FastCaseReader& r, std::string_view json, Case& out, std::uint64_t* known_bits)
+      : r_(r), p_(json.data()), end_(json.data() + json.size()), out_(out), value_(out.value.data()),
+        bits_(known_bits) {}
 
   bool document() {
     ws();
@@ -130,11 +158,10 @@ class FastCaseReader::Scan {
   // At a `"`: the string must be one of `t`'s names; `hint` is the likeliest.
   bool name(const NameTable& t, size_t hint, int& index) {
     if (hint < t.size()) {
-      const std::string& n = t.name(hint);
-      size_t len = n.size();
-      if (static_cast<size_t>(end_ - p_) > len + 1 && p_[len + 1] == '"' &&
-          std::memcmp(p_ + 1, n.data(), len) == 0) {
-        p_ += len + 2;
+      const std::string& q = t.quoted(hint);
+      size_t len = q.size();  // the name and its closing quote
+      if (static_cast<size_t>(end_ - p_) > len && same_bytes(p_ + 1, q.data(), len)) {
+        p_ += len + 1;
         index = static_cast<int>(hint);
         return true;
       }
@@ -279,8 +306,13 @@ class FastCaseReader::Scan {
     return true;
   }
 
+  void set(int atom, double v) {
+    value_[atom] = v;
+    bits_[atom >> 6] |= std::uint64_t{1} << (atom & 63);
+  }
+
   void set_bits(const FactInfo& f, std::uint64_t seen) {
-    for (size_t i = 0; i < f.names.size(); ++i) out_.set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
+    for (size_t i = 0; i < f.names.size(); ++i) set(f.atoms[i], (seen >> i & 1) ? 1.0 : 0.0);
   }
 
   // `[` names `]`, distinct; `hint` guesses each next name follows the last.
@@ -310,7 +342,7 @@ class FastCaseReader::Scan {
       case FactType::Bool: {
         bool b;
         if (!boolean(b)) return false;
-        out_.set(f.atoms[0], b ? 1.0 : 0.0);
+        set(f.atoms[0], b ? 1.0 : 0.0);
         return true;
       }
       case FactType::Number: {
@@ -318,13 +350,13 @@ class FastCaseReader::Scan {
         bool integer;
         std::uint64_t m;
         if (!number(d, integer, m) || d < f.min || d > f.max) return false;
-        out_.set(f.atoms[0], d);
+        set(f.atoms[0], d);
         return true;
       }
       case FactType::Enum: {
         int i;
         if (!at('"') || !name(f.names, 0, i)) return false;
-        out_.set(f.atoms[0], i);
+        set(f.atoms[0], i);
         return true;
       }
       case FactType::EnumSet: {
@@ -355,7 +387,7 @@ class FastCaseReader::Scan {
           seen |= std::uint64_t{1} << i;
           hint = static_cast<size_t>(i) + 1;
           if (!colon() || !boolean(b)) return false;
-          out_.set(f.atoms[i], b ? 1.0 : 0.0);
+          set(f.atoms[i], b ? 1.0 : 0.0);
           int k = next('}');
           if (k <= 0) return k == 0;
         }
@@ -414,16 +446,23 @@ class FastCaseReader::Scan {
   const char* p_;
   const char* end_;
   Case& out_;
+  double* value_;
+  std::uint64_t* bits_;
 };
 
-bool FastCaseReader::read(std::string_view json, Case& out) const {
+bool FastCaseReader::read(std::string_view json, Case& out) {
   if (!enabled_) return false;
-  out.known.assign(vocab_.atoms.size(), 0);
-  out.value.assign(vocab_.atoms.size(), 0.0);
+  size_t n = vocab_.atoms.size();
+  out.known.resize(n);
+  out.value.assign(n, 0.0);
   out.cpt.clear();
   out.case_id.clear();
   out.has_case_id = false;
-  return Scan(*this, json, out).document();
+  known_bits_.assign((n + 63) / 64, 0);
+  if (!Scan(*this, json, out, known_bits_.data()).document()) return false;
+  std::uint8_t* known = out.known.data();
+  for (size_t i = 0; i < n; ++i) known[i] = known_bits_[i >> 6] >> (i & 63) & 1;
+  return true;
 }
 
 }  // namespace pp::model

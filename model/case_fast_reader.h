@@ -25,7 +25,8 @@ class FastCaseReader {
   // reads from the same text, and the strict reader accepts the JSON and
   // every field of it (it may still refuse the case as empty or as
   // contradicting a relation, which the caller checks).
-  bool read(std::string_view json, Case& out) const;
+  // Not thread-safe (scratch space is shared between reads).
+  bool read(std::string_view json, Case& out);
 
   // False when the vocabulary has names the fast path cannot match as raw
   // bytes (quotes, backslashes, control or non-ASCII characters); every case
@@ -53,6 +54,7 @@ class FastCaseReader {
   std::vector<Node> nodes_;  // nodes_[0] is the case object
   std::vector<FactInfo> facts_;
   NameTable code_fields_;    // "code", "units"
+  std::vector<std::uint64_t> known_bits_;  // scratch: per atom, known
   bool enabled_ = true;
 };
 

@@ -15,6 +15,7 @@ class NameTable {
   // Indexes `names` (their positions are the answers of find). Names that
   // appear twice keep their first index.
   explicit NameTable(const std::vector<std::string>& names) : names_(names) {
+    for (const auto& n : names) quoted_.push_back(n + '"');
     size_t cap = 8;
     while (cap < names.size() * 2) cap *= 2;
     slots_.assign(cap, -1);
@@ -41,6 +42,8 @@ class NameTable {
 
   size_t size() const { return names_.size(); }
   const std::string& name(size_t i) const { return names_[i]; }
+  // The name followed by a closing quote, as it ends a JSON string.
+  const std::string& quoted(size_t i) const { return quoted_[i]; }
 
  private:
   // Length and the first and last two bytes: enough to spread short names.
@@ -57,6 +60,7 @@ class NameTable {
   }
 
   std::vector<std::string> names_;
+  std::vector<std::string> quoted_;
   std::vector<std::int32_t> slots_;
   size_t mask_ = 0;
 };
