@@ -59,7 +59,7 @@ class LineReader {
   long line_number() const { return count_; }
 
  private:
-  static constexpr size_t kChunk = 1 << 20;
+  static constexpr size_t kChunk = 1 << 16;
   std::FILE* f_;
   size_t max_;
   std::string buf_;
