@@ -1,6 +1,7 @@
 #include "cli/batch_runner.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -29,6 +30,7 @@ struct Block {
 };
 
 constexpr size_t kBlockLines = 4096;
+constexpr size_t kChunkLines = 64;  // what a worker takes at a time
 constexpr size_t kBlockBytes = 4 << 20;
 
 bool fill(LineReader& reader, Block& b) {
@@ -79,41 +81,51 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     return ok;
   }
 
-  // Worker threads take slices of the current block; the main thread reads
-  // the next block meanwhile, then writes the slices in order.
-  struct Slot {
-    std::unique_ptr<LineWorker> worker;
+  // Worker threads take chunks of the current block as they come free (a
+  // busy core slows no one else); each chunk's results go to its own
+  // buffers. Meanwhile the main thread writes the previous block's results
+  // in input order and reads the next block.
+  struct Chunk {
     std::string out, err;
     bool ok = true;
   };
-  std::vector<Slot> slots(static_cast<size_t>(jobs));
-  for (auto& s : slots) s.worker = make_worker();
+  std::vector<std::unique_ptr<LineWorker>> workers;
+  for (int w = 0; w < jobs; ++w) workers.push_back(make_worker());
+  Block blocks[2];
+  std::vector<Chunk> results[2];  // per block: its chunks' results
+  results[0].resize((kBlockLines + kChunkLines - 1) / kChunkLines);
+  results[1].resize(results[0].size());
 
   std::mutex m;
   std::condition_variable start_cv, done_cv;
   long generation = 0;
   int pending = 0;
   bool stop = false;
-  const Block* current = nullptr;
+  int current = 0;
+  std::atomic<size_t> next_chunk{0};
 
   auto work = [&](int w) {
     long seen = 0;
     while (true) {
-      const Block* b = nullptr;
+      int c;
       {
         std::unique_lock<std::mutex> lock(m);
         start_cv.wait(lock, [&] { return stop || generation != seen; });
         if (stop) return;
         seen = generation;
-        b = current;
+        c = current;
       }
-      Slot& s = slots[static_cast<size_t>(w)];
-      size_t n = b->size();
-      size_t lo = n * static_cast<size_t>(w) / static_cast<size_t>(jobs);
-      size_t hi = n * static_cast<size_t>(w + 1) / static_cast<size_t>(jobs);
-      for (size_t i = lo; i < hi; ++i) {
-        std::string_view line(b->bytes.data() + b->begin[i], b->length[i]);
-        if (!s.worker->process(line, b->number[i], b->too_long[i] != 0, s.out, s.err)) s.ok = false;
+      const Block& b = blocks[c];
+      std::vector<Chunk>& res = results[c];
+      LineWorker& worker = *workers[static_cast<size_t>(w)];
+      size_t n = b.size();
+      size_t chunks = (n + kChunkLines - 1) / kChunkLines;
+      for (size_t k; (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+        Chunk& ch = res[k];
+        for (size_t i = k * kChunkLines, hi = std::min(n, i + kChunkLines); i < hi; ++i) {
+          std::string_view line(b.bytes.data() + b.begin[i], b.length[i]);
+          if (!worker.process(line, b.number[i], b.too_long[i] != 0, ch.out, ch.err)) ch.ok = false;
+        }
       }
       {
         std::lock_guard<std::mutex> lock(m);
@@ -124,32 +136,43 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
   std::vector<std::thread> threads;
   for (int w = 0; w < jobs; ++w) threads.emplace_back(work, w);
 
-  Block blocks[2];
+  // Writes a finished block's results in input order, and empties them.
+  auto write = [&](std::vector<Chunk>& res) {
+    for (auto& ch : res) {
+      std::fwrite(ch.err.data(), 1, ch.err.size(), err);
+      std::fwrite(ch.out.data(), 1, ch.out.size(), out);
+      ch.out.clear();
+      ch.err.clear();
+      ok = ok && ch.ok;
+      ch.ok = true;
+    }
+  };
+
   int cur = 0;
   bool have = fill(reader, blocks[cur]);
+  bool unwritten = false;  // results[1 - cur] hold the previous block's results
   while (have) {
     {
       std::lock_guard<std::mutex> lock(m);
-      current = &blocks[cur];
+      current = cur;
+      next_chunk.store(0, std::memory_order_relaxed);
       pending = jobs;
       ++generation;
     }
     start_cv.notify_all();
-    bool next = fill(reader, blocks[1 - cur]);  // overlaps with the workers
+    // Overlaps with the workers: the previous block's results go out, and
+    // the next block comes in (its bytes were last read by finished workers).
+    if (unwritten) write(results[1 - cur]);
+    bool next = fill(reader, blocks[1 - cur]);
     {
       std::unique_lock<std::mutex> lock(m);
       done_cv.wait(lock, [&] { return pending == 0; });
     }
-    for (auto& s : slots) {
-      std::fwrite(s.err.data(), 1, s.err.size(), err);
-      std::fwrite(s.out.data(), 1, s.out.size(), out);
-      s.out.clear();
-      s.err.clear();
-      ok = ok && s.ok;
-    }
+    unwritten = true;
     cur = 1 - cur;
     have = next;
   }
+  if (unwritten) write(results[1 - cur]);
   {
     std::lock_guard<std::mutex> lock(m);
     stop = true;
