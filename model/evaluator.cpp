@@ -207,23 +207,26 @@ void unmet_criteria_into(const Policy& p, const Evaluation& ev, std::vector<int>
   for (int i : p.pathways)
     if (ev.criteria[i] == Tri::True) return;
   // Depth-first, children in order; a criterion reached twice is listed once.
+  // A criterion reached again is not expanded again: its first expansion
+  // (done before the stack gets back below it) already listed everything
+  // under it, so the order is the same as expanding it every time.
   // Scratch space is per thread: this runs once per denied case in batches.
   static thread_local std::vector<int> stack;
-  static thread_local std::vector<int> order;
+  static thread_local std::vector<char> visited;
   stack.clear();
-  order.clear();
+  visited.assign(p.criteria.size(), 0);
   for (auto it = p.pathways.rbegin(); it != p.pathways.rend(); ++it)
     if (ev.criteria[*it] == Tri::False) stack.push_back(*it);
   while (!stack.empty()) {
     int i = stack.back();
     stack.pop_back();
+    if (visited[i]) continue;
+    visited[i] = 1;
     const auto& ch = p.criteria[i].children;
     for (auto it = ch.rbegin(); it != ch.rend(); ++it)
-      if (ev.criteria[*it] == Tri::False) stack.push_back(*it);
-    if (p.criteria[i].kind != CriterionKind::Pathway) order.push_back(i);
+      if (ev.criteria[*it] == Tri::False && !visited[*it]) stack.push_back(*it);
+    if (p.criteria[i].kind != CriterionKind::Pathway) out.push_back(i);
   }
-  for (int i : order)
-    if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
 }
 
 }  // namespace pp::model
