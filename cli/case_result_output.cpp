@@ -18,9 +18,9 @@ const char* status_word(Tri t) {
 struct Fragments {
   std::string sha;
   std::string policy;                  // "policy":{...}
-  std::vector<std::string> pathway;    // {"id":"IN.ASP","status":"   (per pathways index)
+  std::vector<std::string> pathway;    // ,{"id":"IN.ASP","status":"met"} (per pathways index, 3 per status)
   std::vector<std::string> exclusion;  // full exclusion object (per criterion index)
-  std::vector<std::string> id;         // "ID" (per criterion index)
+  std::vector<std::string> id;         // ,"ID" (per criterion index)
   std::vector<std::string> slot;       // "path" (per slot index)
   std::vector<int> unmet;              // scratch
 };
@@ -37,15 +37,19 @@ const Fragments& fragments(const model::Policy& p) {
   json_escape(f.policy, p.version);
   f.policy += ",\"sha256\":\"" + p.sha256 + "\"}";
   for (int i : p.pathways) {
-    std::string s = "{\"id\":";
-    json_escape(s, p.criteria[i].id);
-    s += ",\"status\":\"";
-    f.pathway.push_back(s);
+    for (Tri t : {Tri::False, Tri::True, Tri::Unknown}) {
+      std::string s = ",{\"id\":";
+      json_escape(s, p.criteria[i].id);
+      s += ",\"status\":\"";
+      s += status_word(t);
+      s += "\"}";
+      f.pathway.push_back(s);
+    }
   }
   for (const auto& x : p.criteria) {
     std::string id;
     json_escape(id, x.id);
-    f.id.push_back(id);
+    f.id.push_back("," + id);
     std::string s = "{\"id\":" + id + ",\"source\":";
     json_escape(s, x.section);
     s += ",\"category\":";
@@ -78,10 +82,9 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
   out += f.policy;
   out += ",\"pathways\":[";
   for (size_t k = 0; k < p.pathways.size(); ++k) {
-    if (k) out += ',';
-    out += f.pathway[k];
-    out += status_word(ev.criteria[p.pathways[k]]);
-    out += "\"}";
+    // INVARIANT: Tri's values are 0, 1, 2, the order the fragments are in
+    const std::string& frag = f.pathway[3 * k + static_cast<size_t>(ev.criteria[p.pathways[k]])];
+    out.append(frag, k == 0 ? 1 : 0);
   }
   out += "],\"exclusions\":[";
   bool first = true;
@@ -95,10 +98,7 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
   if (r.decision != model::Decision::MedicallyNecessary) {
     auto& unmet = const_cast<Fragments&>(f).unmet;
     model::unmet_criteria_into(p, ev, unmet);
-    for (size_t k = 0; k < unmet.size(); ++k) {
-      if (k) out += ',';
-      out += f.id[unmet[k]];
-    }
+    for (size_t k = 0; k < unmet.size(); ++k) out.append(f.id[unmet[k]], k == 0 ? 1 : 0);
   }
   out += "],\"decisive_unknowns\":[";
   first = true;
