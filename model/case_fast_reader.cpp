@@ -46,6 +46,17 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
   return true;
 }
 
+// kSpread[b]: byte i is bit i of b (a byte of the known bitset as 8 flags).
+struct SpreadTable {
+  std::uint64_t v[256];
+  constexpr SpreadTable() : v() {
+    for (unsigned b = 0; b < 256; ++b)
+      for (unsigned i = 0; i < 8; ++i)
+        if (b >> i & 1) v[b] |= std::uint64_t{1} << (8 * i);
+  }
+};
+constexpr SpreadTable kSpread;
+
 // Exact powers of ten as doubles (10^22 is the largest exactly representable).
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -461,7 +472,12 @@ bool FastCaseReader::read(std::string_view json, Case& out) {
   known_bits_.assign((n + 63) / 64, 0);
   if (!Scan(*this, json, out, known_bits_.data()).document()) return false;
   std::uint8_t* known = out.known.data();
-  for (size_t i = 0; i < n; ++i) known[i] = known_bits_[i >> 6] >> (i & 63) & 1;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t flags = kSpread.v[known_bits_[i >> 6] >> (i & 63) & 0xff];
+    std::memcpy(known + i, &flags, 8);
+  }
+  for (; i < n; ++i) known[i] = known_bits_[i >> 6] >> (i & 63) & 1;
   return true;
 }
 
