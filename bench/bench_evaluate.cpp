@@ -1,5 +1,6 @@
-// Batch evaluation stages: reading a case, concrete evaluation, the JSON
-// result, and the three together (what `evaluate --batch` does per line).
+// Batch evaluation stages: reading a case (fast path and strict walk),
+// concrete evaluation, the JSON result, and the three together (what
+// `evaluate --batch` does per line).
 #include <benchmark/benchmark.h>
 
 #include "cli/case_result_output.h"
@@ -43,6 +44,24 @@ void BM_read_case(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 BENCHMARK(BM_read_case);
+
+// The same cases through the strict simdjson DOM walk alone (what the fast
+// path declines goes there: escapes, exotic numbers, every bad line).
+void BM_read_case_strict(benchmark::State& state) {
+  const auto& corpus = full();
+  model::CaseReader reader(*corpus.policy, /*fast_path=*/false);
+  model::Case c(corpus.policy->vocab);
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const auto& line = corpus.lines[i++ % corpus.lines.size()];
+    reader.read_into(line, "bench", 1, c);
+    bytes += line.size();
+    benchmark::DoNotOptimize(c.value.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_read_case_strict);
 
 void BM_concrete_evaluate(benchmark::State& state) {
   const auto& corpus = full();
