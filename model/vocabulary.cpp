@@ -1,5 +1,7 @@
 #include "model/vocabulary.h"
 
+#include <set>
+
 #include "model/yaml_reader.h"
 
 namespace pp::model {
@@ -144,6 +146,8 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
         f.members.push_back(m);
       }
       if (f.members.empty()) r.fail(ms, "group fact `" + f.path + "` needs at least one member");
+      // INVARIANT (the case readers keep a group's members seen in 64 bits)
+      if (f.members.size() > 64) r.fail(ms, "at most 64 members per group");
     } else if (fn["members"]) {
       r.fail(fn["members"], "`members` is only for group facts");
     }
@@ -151,6 +155,20 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
     for (const auto& other : v.facts)
       if (other.path.rfind(f.path + ".", 0) == 0 || f.path.rfind(other.path + ".", 0) == 0)
         r.fail(fn["path"], "fact `" + f.path + "` nests inside fact `" + other.path + "`");
+
+    // INVARIANT (the case readers keep an object's fields seen in 64 bits):
+    // at most 64 fields in any object of the case, `case_id` included at the top.
+    for (size_t end = 0; end != std::string::npos; end = f.path.find('.', end + 1)) {
+      std::string parent = end == 0 ? "" : f.path.substr(0, end + 1);  // "" is the case itself
+      std::set<std::string> fields{f.path.substr(parent.size(), f.path.find('.', parent.size()) - parent.size())};
+      if (parent.empty()) fields.insert("case_id");
+      for (const auto& other : v.facts)
+        if (other.path.rfind(parent, 0) == 0)
+          fields.insert(other.path.substr(parent.size(), other.path.find('.', parent.size()) - parent.size()));
+      if (fields.size() > 64)
+        r.fail(fn["path"], "at most 64 fields in one object of a case (`" +
+                               (parent.empty() ? std::string("the case") : parent.substr(0, parent.size() - 1)) + "` has more)");
+    }
 
     int fi = static_cast<int>(v.facts.size());
     switch (f.type) {
