@@ -29,15 +29,13 @@ struct Block {
   size_t size() const { return begin.size(); }
 };
 
-constexpr size_t kBlockLines = 4096;
-constexpr size_t kChunkLines = 64;  // what a worker takes at a time
 constexpr size_t kBlockBytes = 4 << 20;
 
-bool fill(LineReader& reader, Block& b) {
+bool fill(LineReader& reader, Block& b, size_t block_lines) {
   b.clear();
   std::string_view line;
   bool too_long = false;
-  while (b.size() < kBlockLines && b.bytes.size() < kBlockBytes && reader.next(line, too_long)) {
+  while (b.size() < block_lines && b.bytes.size() < kBlockBytes && reader.next(line, too_long)) {
     b.begin.push_back(b.bytes.size());
     b.length.push_back(line.size());
     b.number.push_back(reader.line_number());
@@ -67,9 +65,10 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     bool too_long = false;
     while (reader.next(line, too_long)) {
       if (!worker->process(line, reader.line_number(), too_long, o, e)) ok = false;
-      if (o.size() > (1 << 16)) {
+      if (o.size() > (1 << 16) || options.flush_each) {
         std::fwrite(o.data(), 1, o.size(), out);
         o.clear();
+        if (options.flush_each) std::fflush(out);
       }
       if (!e.empty()) {
         std::fwrite(e.data(), 1, e.size(), err);
@@ -93,7 +92,9 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
   for (int w = 0; w < jobs; ++w) workers.push_back(make_worker());
   Block blocks[2];
   std::vector<Chunk> results[2];  // per block: its chunks' results
-  results[0].resize((kBlockLines + kChunkLines - 1) / kChunkLines);
+  const size_t block_lines = std::max<size_t>(1, options.block_lines);
+  const size_t chunk_lines = std::max<size_t>(1, options.chunk_lines);
+  results[0].resize((block_lines + chunk_lines - 1) / chunk_lines);
   results[1].resize(results[0].size());
 
   std::mutex m;
@@ -119,10 +120,10 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
       std::vector<Chunk>& res = results[c];
       LineWorker& worker = *workers[static_cast<size_t>(w)];
       size_t n = b.size();
-      size_t chunks = (n + kChunkLines - 1) / kChunkLines;
+      size_t chunks = (n + chunk_lines - 1) / chunk_lines;
       for (size_t k; (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
         Chunk& ch = res[k];
-        for (size_t i = k * kChunkLines, hi = std::min(n, i + kChunkLines); i < hi; ++i) {
+        for (size_t i = k * chunk_lines, hi = std::min(n, i + chunk_lines); i < hi; ++i) {
           std::string_view line(b.bytes.data() + b.begin[i], b.length[i]);
           if (!worker.process(line, b.number[i], b.too_long[i] != 0, ch.out, ch.err)) ch.ok = false;
         }
@@ -146,10 +147,11 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
       ok = ok && ch.ok;
       ch.ok = true;
     }
+    if (options.flush_each) std::fflush(out);
   };
 
   int cur = 0;
-  bool have = fill(reader, blocks[cur]);
+  bool have = fill(reader, blocks[cur], block_lines);
   bool unwritten = false;  // results[1 - cur] hold the previous block's results
   while (have) {
     {
@@ -163,7 +165,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     // Overlaps with the workers: the previous block's results go out, and
     // the next block comes in (its bytes were last read by finished workers).
     if (unwritten) write(results[1 - cur]);
-    bool next = fill(reader, blocks[1 - cur]);
+    bool next = fill(reader, blocks[1 - cur], block_lines);
     {
       std::unique_lock<std::mutex> lock(m);
       done_cv.wait(lock, [&] { return pending == 0; });

@@ -26,6 +26,12 @@ struct BatchOptions {
   std::string name;  // input name for messages ("<stdin>" or the file)
   int jobs = 1;      // worker threads (>= 1)
   size_t max_line = 1 << 20;
+  // Lines read ahead per block and taken by a worker at a time: large for
+  // fast workers (evaluate), small where each line is slow (explain), so
+  // that results keep coming.
+  size_t block_lines = 4096;
+  size_t chunk_lines = 64;
+  bool flush_each = false;  // flush the output after each line (one job) or block
 };
 
 // Runs every line of `in` through workers made by `make_worker` (called once

@@ -156,6 +156,11 @@ Explanation Explainer::explain(const model::Case& c, const ExplainOptions& optio
     if (a.changes.size() != b.changes.size()) return a.changes.size() < b.changes.size();
     return paths_of(p, a) < paths_of(p, b);
   });
+  // The enumerator finished the size level where the cap fell; cut after sorting.
+  if (options.max > 0 && checked.size() > static_cast<size_t>(options.max)) {
+    checked.resize(static_cast<size_t>(options.max));
+    out.mcs.complete = false;
+  }
   out.mcs.corrections = std::move(checked);
 
   // Questions: what each decisive unknown would decide, learnt alone.

@@ -506,6 +506,10 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
   for (int sl : candidates) negated.push_back(!z.keep[static_cast<size_t>(sl)]);
   bool any_hypothetical = false;
   for (int sl : candidates) any_hypothetical |= hypothetical[static_cast<size_t>(sl)] != 0;
+  // With a cap, the size level where it is reached is still enumerated in
+  // full (the explainer sorts and cuts), so which sets of equal size are
+  // shown does not depend on the solver's state (or on earlier cases).
+  bool level_full = false;
   for (int pass = any_hypothetical ? 0 : 1; pass < 2; ++pass) {
     z3::expr_vector assume = copy_of(base);
     if (pass == 0)
@@ -523,6 +527,12 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
       bounded.push_back(lit);
       CheckResult r = z.check_all(bounded);
       if (r.answer == Answer::Unknown) { fail(r); return finish(); }
+      if (r.answer == Answer::Unsat && level_full) {
+        CheckResult more = z.check_all(base);
+        if (more.answer == Answer::Unknown) { fail(more); return finish(); }
+        out.complete = more.answer == Answer::Unsat;
+        return finish();
+      }
       if (r.answer == Answer::Unsat) {
         CheckResult more = z.check_all(assume);
         if (more.answer == Answer::Unknown) { fail(more); return finish(); }
@@ -563,12 +573,7 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
       z3::expr_vector block(z.ctx);
       for (int sl : x) block.push_back(z.keep[static_cast<size_t>(sl)]);
       z.s.add(z3::mk_or(block));
-      if (options.max > 0 && static_cast<int>(out.corrections.size()) >= options.max) {
-        CheckResult more = z.check_all(base);
-        if (more.answer == Answer::Unknown) { fail(more); return finish(); }
-        out.complete = more.answer == Answer::Unsat;
-        return finish();
-      }
+      if (options.max > 0 && static_cast<int>(out.corrections.size()) >= options.max) level_full = true;
     }
   }
   return finish();

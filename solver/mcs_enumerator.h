@@ -74,7 +74,7 @@ struct Correction {
 };
 
 struct McsOptions {
-  int max = 0;                    // stop after this many corrections (0 = all)
+  int max = 0;                    // stop after the size level where this many are found (0 = all)
   std::vector<int> frozen_slots;  // slots held at their value whatever their kind
 };
 

@@ -165,6 +165,24 @@ TEST_CASE("explain --batch: one JSON result per line in order, bad lines get an 
   std::remove(path.c_str());
 }
 
+TEST_CASE("explain --batch --jobs N prints exactly what --jobs 1 prints", "[explain]") {
+  // generated cases (full and partial) and a bad line, through 1 and 3 workers
+  auto gen = pp::test::run("generate --count 40 --seed 11 --unknown-rate 0.1");
+  REQUIRE(gen.exit_code == 0);
+  std::string input = gen.out + "{\"pain\": {\"duration_weeks\": -1}}\n" + gen.out.substr(0, gen.out.find('\n') + 1);
+  std::string path = pp::test::temp_path("jobs.jsonl");
+  pp::test::spit(path, input);
+  auto one = pp::test::run("explain --batch " + path + " --jobs 1 --max 3");
+  auto three = pp::test::run("explain --batch " + path + " --jobs 3 --max 3");
+  CHECK(one.exit_code == 2);
+  CHECK(three.exit_code == 2);
+  CHECK(pp::test::count_lines(one.out) == 42);
+  CHECK(one.out == three.out);
+  CHECK(one.err == three.err);
+  CHECK(pp::test::count_lines(one.err) == 1);
+  std::remove(path.c_str());
+}
+
 TEST_CASE("explain: usage errors exit 2 with one line", "[explain]") {
   auto r = pp::test::run("explain");
   CHECK(r.exit_code == 2);
