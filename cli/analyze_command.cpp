@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.h"
-#include "cli/json_writer.h"
+#include "model/json_text.h"
 #include "model/case_writer.h"
 #include "solver/policy_analyzer.h"
 #include "solver/policy_differ.h"
@@ -34,21 +34,21 @@ void append_claims(std::string& out, const std::vector<solver::Claim>& claims) {
     const auto& c = claims[i];
     if (i) out += ',';
     out += "{\"reading\":";
-    json_escape(out, c.reading.empty() ? "encoded" : c.reading);
+    model::json_escape(out, c.reading.empty() ? "encoded" : c.reading);
     if (c.decision) {
       out += ",\"decision\":";
-      json_escape(out, model::to_string(*c.decision));
+      model::json_escape(out, model::to_string(*c.decision));
     }
     out += ",\"criteria\":{";
     for (size_t k = 0; k < c.criteria.size(); ++k) {
       if (k) out += ',';
-      json_escape(out, c.criteria[k].first);
+      model::json_escape(out, c.criteria[k].first);
       out += c.criteria[k].second ? ":true" : ":false";
     }
     out += "},\"holds\":[";
     for (size_t k = 0; k < c.holds.size(); ++k) {
       if (k) out += ',';
-      json_escape(out, c.holds[k].text);
+      model::json_escape(out, c.holds[k].text);
     }
     out += "]}";
   }
@@ -57,33 +57,33 @@ void append_claims(std::string& out, const std::vector<solver::Claim>& claims) {
 
 std::string json_report(const model::Policy& policy, const solver::Analysis& a) {
   std::string out = "{\"policy\":{\"id\":";
-  json_escape(out, policy.id);
+  model::json_escape(out, policy.id);
   out += ",\"version\":";
-  json_escape(out, policy.version);
+  model::json_escape(out, policy.version);
   out += ",\"file\":";
-  json_escape(out, policy.file);
+  model::json_escape(out, policy.file);
   out += ",\"sha256\":";
-  json_escape(out, policy.sha256);
+  model::json_escape(out, policy.sha256);
   out += "},\"findings\":[";
   for (size_t i = 0; i < a.findings.size(); ++i) {
     const auto& f = a.findings[i];
     if (i) out += ',';
     out += "{\"kind\":";
-    json_escape(out, f.kind);
+    model::json_escape(out, f.kind);
     out += ",\"severity\":";
-    json_escape(out, solver::to_string(f.severity));
+    model::json_escape(out, solver::to_string(f.severity));
     out += ",\"criteria\":[";
     for (size_t k = 0; k < f.criteria.size(); ++k) {
       if (k) out += ',';
-      json_escape(out, f.criteria[k]);
+      model::json_escape(out, f.criteria[k]);
     }
     out += ']';
     if (!f.subject.empty()) {
       out += ",\"subject\":";
-      json_escape(out, f.subject);
+      model::json_escape(out, f.subject);
     }
     out += ",\"message\":";
-    json_escape(out, f.message);
+    model::json_escape(out, f.message);
     if (f.witness) {
       out += ",\"witness\":" + model::write_case_json(policy.vocab, *f.witness);
       out += ",\"claims\":";

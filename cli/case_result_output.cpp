@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/json_writer.h"
+#include "model/json_text.h"
 
 namespace pp::cli {
 
@@ -32,14 +32,14 @@ const Fragments& fragments(const model::Policy& p) {
   f = Fragments{};
   f.sha = p.sha256;
   f.policy = "\"policy\":{\"id\":";
-  json_escape(f.policy, p.id);
+  model::json_escape(f.policy, p.id);
   f.policy += ",\"version\":";
-  json_escape(f.policy, p.version);
+  model::json_escape(f.policy, p.version);
   f.policy += ",\"sha256\":\"" + p.sha256 + "\"}";
   for (int i : p.pathways) {
     for (Tri t : {Tri::False, Tri::True, Tri::Unknown}) {
       std::string s = ",{\"id\":";
-      json_escape(s, p.criteria[i].id);
+      model::json_escape(s, p.criteria[i].id);
       s += ",\"status\":\"";
       s += status_word(t);
       s += "\"}";
@@ -48,20 +48,20 @@ const Fragments& fragments(const model::Policy& p) {
   }
   for (const auto& x : p.criteria) {
     std::string id;
-    json_escape(id, x.id);
+    model::json_escape(id, x.id);
     f.id.push_back("," + id);
     std::string s = "{\"id\":" + id + ",\"source\":";
-    json_escape(s, x.section);
+    model::json_escape(s, x.section);
     s += ",\"category\":";
-    json_escape(s, x.category);
+    model::json_escape(s, x.category);
     s += ",\"text\":";
-    json_escape(s, x.text);
+    model::json_escape(s, x.text);
     s += '}';
     f.exclusion.push_back(s);
   }
   for (const auto& sl : p.vocab.slots) {
     std::string s;
-    json_escape(s, sl.path);
+    model::json_escape(s, sl.path);
     f.slot.push_back(s);
   }
   cached = &p;
@@ -75,7 +75,7 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
   const auto& ev = r.evaluation;
   const Fragments& f = fragments(p);
   out += "{\"case_id\":";
-  if (c.has_case_id) json_escape(out, c.case_id); else out += "null";
+  if (c.has_case_id) model::json_escape(out, c.case_id); else out += "null";
   out += ",\"decision\":\"";
   out += model::to_string(r.decision);
   out += "\",";
@@ -110,7 +110,7 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
   out += ']';
   if (!r.exact) {
     out += ",\"reason\":";
-    json_escape(out, r.reason);
+    model::json_escape(out, r.reason);
   }
   out += '}';
 }
@@ -119,7 +119,7 @@ void append_error_json(std::string& out, long line, const std::string& message) 
   out += "{\"line\":";
   out += std::to_string(line);
   out += ",\"decision\":null,\"error\":";
-  json_escape(out, message);
+  model::json_escape(out, message);
   out += '}';
 }
 

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.h"
-#include "cli/json_writer.h"
+#include "model/json_text.h"
 #include "model/case_writer.h"
 #include "solver/policy_differ.h"
 
@@ -28,13 +28,13 @@ struct DiffOptions {
 
 void append_policy(std::string& out, const model::Policy& p) {
   out += "{\"file\":";
-  json_escape(out, p.file);
+  model::json_escape(out, p.file);
   out += ",\"id\":";
-  json_escape(out, p.id);
+  model::json_escape(out, p.id);
   out += ",\"version\":";
-  json_escape(out, p.version);
+  model::json_escape(out, p.version);
   out += ",\"sha256\":";
-  json_escape(out, p.sha256);
+  model::json_escape(out, p.sha256);
   out += '}';
 }
 
@@ -52,15 +52,15 @@ std::string json_report(const model::Policy& a, const model::Policy& b, const so
     const auto& c = d.changes[i];
     if (i) out += ',';
     out += "{\"what\":";
-    json_escape(out, c.what);
+    model::json_escape(out, c.what);
     out += ",\"id\":";
-    json_escape(out, c.id);
+    model::json_escape(out, c.id);
     out += ",\"change\":";
-    json_escape(out, c.change);
+    model::json_escape(out, c.change);
     out += ",\"before\":";
-    json_escape(out, c.before);
+    model::json_escape(out, c.before);
     out += ",\"after\":";
-    json_escape(out, c.after);
+    model::json_escape(out, c.after);
     out += '}';
   }
   out += "],\"decisions_differ\":";
@@ -69,22 +69,22 @@ std::string json_report(const model::Policy& a, const model::Policy& b, const so
   out += d.decisions.complete ? "true" : "false";
   if (!d.decisions.complete) {
     out += ",\"reason\":";
-    json_escape(out, d.decisions.reason);
+    model::json_escape(out, d.decisions.reason);
   }
   out += ",\"regions\":[";
   for (size_t i = 0; i < d.decisions.regions.size(); ++i) {
     const auto& r = d.decisions.regions[i];
     if (i) out += ',';
     out += "{\"before\":";
-    json_escape(out, model::to_string(r.before));
+    model::json_escape(out, model::to_string(r.before));
     out += ",\"after\":";
-    json_escape(out, model::to_string(r.after));
+    model::json_escape(out, model::to_string(r.after));
     out += ",\"criteria\":[";
     for (size_t k = 0; k < r.criteria.size(); ++k) {
       const auto& c = r.criteria[k];
       if (k) out += ',';
       out += "{\"id\":";
-      json_escape(out, c.id);
+      model::json_escape(out, c.id);
       out += ",\"before\":";
       append_optional_bool(out, c.before);
       out += ",\"after\":";

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.h"
-#include "cli/json_writer.h"
+#include "model/json_text.h"
 #include "model/case_writer.h"
 #include "model/properties.h"
 #include "solver/prover.h"
@@ -56,13 +56,13 @@ void append_case(std::string& out, const model::Policy& policy, const char* key,
 std::string json_report(const model::Policy& policy, const model::PropertySet& set,
                         const std::vector<solver::Outcome>& outcomes) {
   std::string out = "{\"policy\":{\"id\":";
-  json_escape(out, policy.id);
+  model::json_escape(out, policy.id);
   out += ",\"version\":";
-  json_escape(out, policy.version);
+  model::json_escape(out, policy.version);
   out += ",\"sha256\":";
-  json_escape(out, policy.sha256);
+  model::json_escape(out, policy.sha256);
   out += "},\"properties_file\":";
-  json_escape(out, set.file);
+  model::json_escape(out, set.file);
   out += ",\"properties\":[";
   int counts[3] = {0, 0, 0};
   for (size_t i = 0; i < outcomes.size(); ++i) {
@@ -71,9 +71,9 @@ std::string json_report(const model::Policy& policy, const model::PropertySet& s
     counts[static_cast<int>(o.status)]++;
     if (i) out += ',';
     out += "{\"id\":";
-    json_escape(out, p.id);
+    model::json_escape(out, p.id);
     out += ",\"text\":";
-    json_escape(out, p.text);
+    model::json_escape(out, p.text);
     out += ",\"kind\":\"";
     out += model::to_string(p.kind);
     out += "\",\"status\":\"";
@@ -84,7 +84,7 @@ std::string json_report(const model::Policy& policy, const model::PropertySet& s
     if (o.witness) append_case(out, policy, "witness", *o.witness);
     if (o.status == solver::Status::Unknown) {
       out += ",\"reason\":";
-      json_escape(out, o.reason);
+      model::json_escape(out, o.reason);
     }
     out += '}';
   }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "model/json_text.h"
+
 namespace pp::explain {
 
 using model::Decision;
@@ -13,26 +15,9 @@ using model::FactType;
 
 namespace {
 
-void escape(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (ch < 0x20) out += fmt::format("\\u{:04x}", ch);
-        else out += static_cast<char>(ch);
-    }
-  }
-  out += '"';
-}
-
 std::string quoted(std::string_view s) {
   std::string out;
-  escape(out, s);
+  model::json_escape(out, s);
   return out;
 }
 
@@ -187,7 +172,7 @@ std::string slot_value_json(const model::Policy& p, int slot, const std::vector<
         if (!first) out += ',';
         first = false;
         if (f.type == FactType::EnumSet) {
-          escape(out, f.values[i]);
+          model::json_escape(out, f.values[i]);
           continue;
         }
         std::uint64_t units = 1;
@@ -203,15 +188,15 @@ std::string slot_value_json(const model::Policy& p, int slot, const std::vector<
 
 std::string explanation_json(const model::Policy& p, const model::Case& original, const Explanation& e) {
   std::string out = "{\"case_id\":";
-  if (original.has_case_id) escape(out, original.case_id);
+  if (original.has_case_id) model::json_escape(out, original.case_id);
   else out += "null";
   out += ",\"decision\":";
-  escape(out, model::to_string(e.result.decision));
+  model::json_escape(out, model::to_string(e.result.decision));
   out += ",\"policy\":{\"id\":" + quoted(p.id) + ",\"version\":" + quoted(p.version) + ",\"sha256\":" + quoted(p.sha256) + "}";
   out += ",\"reasons\":[";
   for (size_t i = 0; i < e.reasons.size(); ++i) {
     if (i) out += ',';
-    escape(out, p.criteria[static_cast<size_t>(e.reasons[i])].id);
+    model::json_escape(out, p.criteria[static_cast<size_t>(e.reasons[i])].id);
   }
   out += "],\"corrections\":[";
   for (size_t i = 0; i < e.mcs.corrections.size(); ++i) {
@@ -262,18 +247,18 @@ std::string explanation_json(const model::Policy& p, const model::Case& original
     out += ",\"barred_by\":{\"facts\":[";
     for (size_t i = 0; i < e.mcs.barring_slots.size(); ++i) {
       if (i) out += ',';
-      escape(out, p.vocab.slots[static_cast<size_t>(e.mcs.barring_slots[i])].path);
+      model::json_escape(out, p.vocab.slots[static_cast<size_t>(e.mcs.barring_slots[i])].path);
     }
     out += fmt::format("],\"unknown_facts\":{},\"criteria\":[", e.mcs.barred_by_unknowns ? "true" : "false");
     for (size_t i = 0; i < e.mcs.barring_criteria.size(); ++i) {
       if (i) out += ',';
-      escape(out, p.criteria[static_cast<size_t>(e.mcs.barring_criteria[i])].id);
+      model::json_escape(out, p.criteria[static_cast<size_t>(e.mcs.barring_criteria[i])].id);
     }
     out += "]}";
   }
   if (!e.result.exact || !e.mcs.exact) {
     out += ",\"reason\":";
-    escape(out, !e.result.exact ? e.result.reason : e.mcs.reason);
+    model::json_escape(out, !e.result.exact ? e.result.reason : e.mcs.reason);
   }
   out += '}';
   return out;

@@ -1,27 +1,12 @@
 #include "model/case_writer.h"
 
+#include "model/json_text.h"
+
 #include <fmt/format.h>
 
 namespace pp::model {
 
 namespace {
-
-void escape(std::string& out, const std::string& s) {
-  out += '"';
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (ch < 0x20) out += fmt::format("\\u{:04x}", ch);
-        else out += static_cast<char>(ch);
-    }
-  }
-  out += '"';
-}
 
 // The JSON shape of the vocabulary: objects named by path segments, facts at the leaves.
 struct Node {
@@ -64,7 +49,7 @@ class Writer {
     std::vector<std::pair<std::string, std::string>> fields;
     if (c_.has_case_id) {
       std::string id;
-      escape(id, c_.case_id);
+      json_escape(id, c_.case_id);
       fields.emplace_back("case_id", id);
     }
     for (const auto& ch : root.children) {
@@ -86,7 +71,7 @@ class Writer {
         out += '\n';
         out += pad(depth + 1);
       }
-      escape(out, fields[i].first);
+      json_escape(out, fields[i].first);
       out += o_.pretty ? ": " : ":";
       out += fields[i].second;
     }
@@ -123,7 +108,7 @@ class Writer {
       case FactType::Enum: {
         if (!known(f.atoms[0])) return "";
         std::string out;
-        escape(out, f.values[static_cast<size_t>(val(f.atoms[0]))]);
+        json_escape(out, f.values[static_cast<size_t>(val(f.atoms[0]))]);
         return out;
       }
       case FactType::EnumSet: {
@@ -135,7 +120,7 @@ class Writer {
           if (val(f.atoms[i]) == 0) continue;
           if (!first) out += sep;
           first = false;
-          escape(out, f.values[i]);
+          json_escape(out, f.values[i]);
         }
         return out + "]";
       }
@@ -152,7 +137,7 @@ class Writer {
           if (!first) out += sep;
           first = false;
           out += o_.pretty ? "{\"code\": " : "{\"code\":";
-          escape(out, f.values[i]);
+          json_escape(out, f.values[i]);
           out += o_.pretty ? ", \"units\": " : ",\"units\":";
           out += std::to_string(units) + "}";
         }

@@ -1,12 +1,13 @@
-// A small streaming JSON writer for the hot output path (cli layer): appends
-// to a std::string, escapes strings per RFC 8259.
+// JSON text pieces (model layer): a string escaped per RFC 8259 and a number
+// in the shortest form that reads back the same, appended to a std::string.
+// The one escaper of the project: case files, results, explanations, reports.
 #pragma once
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
-namespace pp::cli {
+namespace pp::model {
 
 inline void json_escape(std::string& out, std::string_view s) {
   out += '"';
@@ -45,4 +46,4 @@ inline void json_number(std::string& out, double d) {
   out.append(buf, n);
 }
 
-}  // namespace pp::cli
+}  // namespace pp::model
