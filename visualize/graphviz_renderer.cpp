@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -51,9 +50,15 @@ int collect_message(char* msg) {
   return 0;
 }
 
-struct ContextDeleter {
-  void operator()(GVC_t* c) const { gvFreeContext(c); }
-};
+// One Graphviz context for the whole process, never freed: Graphviz's pango
+// plugin caches a pointer to the last font name, which lives in the context's
+// font dictionary, so freeing a context and laying out in a new one reads
+// freed memory (ASan saw it when `report` rendered several graphs). Only
+// called under graphviz_mutex.
+GVC_t* process_context() {
+  static GVC_t* gvc = gvContext();
+  return gvc;
+}
 
 std::string trimmed(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
@@ -74,19 +79,19 @@ std::string render(const std::string& dot, Format f) {
     ~Reset() { agseterrf(nullptr); graphviz_messages = nullptr; }
   } reset;
 
-  std::unique_ptr<GVC_t, ContextDeleter> gvc(gvContext());
+  GVC_t* gvc = process_context();
   if (!gvc) throw std::runtime_error("graphviz: cannot create a context");
   Agraph_t* g = agmemread(dot.c_str());
   if (!g) throw std::runtime_error("graphviz: cannot read the DOT text: " + trimmed(messages));
   struct Close {
     GVC_t* gvc; Agraph_t* g; bool laid_out = false;
     ~Close() { if (laid_out) gvFreeLayout(gvc, g); agclose(g); }
-  } close{gvc.get(), g};
-  if (gvLayout(gvc.get(), g, "dot") != 0) throw std::runtime_error("graphviz: layout failed: " + trimmed(messages));
+  } close{gvc, g};
+  if (gvLayout(gvc, g, "dot") != 0) throw std::runtime_error("graphviz: layout failed: " + trimmed(messages));
   close.laid_out = true;
   char* data = nullptr;
   unsigned int length = 0;
-  if (gvRenderData(gvc.get(), g, to_string(f), &data, &length) != 0 || !data)
+  if (gvRenderData(gvc, g, to_string(f), &data, &length) != 0 || !data)
     throw std::runtime_error(std::string("graphviz: cannot render ") + to_string(f) +
                              " (is the Graphviz plugin for it installed?): " + trimmed(messages));
   std::string out(data, length);

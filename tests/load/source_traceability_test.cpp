@@ -2,28 +2,15 @@
 // policy text is encoded by some criterion (CMM-607 v1.0.2026).
 #include <catch2/catch.hpp>
 #include <cctype>
-#include <regex>
 #include <set>
 
 #include "model/policy.h"
+#include "support/policy_text.h"
 #include "support/run.h"
 
 namespace {
 
-// Lowercase, markup (**, <b>, <sup>, ®, #) dropped, whitespace collapsed.
-std::string normalize(const std::string& s) {
-  std::string t = std::regex_replace(s, std::regex("<[^>]*>"), "");
-  t = std::regex_replace(t, std::regex("\\*\\*|\\*|®|`"), "");
-  std::string out;
-  bool space = false;
-  for (unsigned char c : t) {
-    if (std::isspace(c)) { space = true; continue; }
-    if (space && !out.empty() && std::string(",.;:)").find(static_cast<char>(c)) == std::string::npos) out += ' ';
-    space = false;
-    out += static_cast<char>(std::tolower(c));
-  }
-  return out;
-}
+std::string normalize(const std::string& s) { return pp::test::normalize_text(s); }
 
 std::string source() { return pp::test::slurp(std::string(PP_SHARED_DIR) + "/source/cmm-607-2026.md"); }
 

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <map>
 #include <regex>
+
+#include "support/policy_text.h"
 #include <set>
 #include <string>
 #include <vector>
@@ -42,21 +44,6 @@ inline std::string visible_text(const std::string& html) {
   return out;
 }
 
-// Lowercase, markup (**, <b>, <sup>, ®) dropped, blanks collapsed, no blank
-// before , . ; : ) — the model's "verbatim modulo whitespace and markup".
-inline std::string normalize_text(const std::string& s) {
-  std::string t = std::regex_replace(s, std::regex("<[^>]*>"), "");
-  t = std::regex_replace(t, std::regex("\\*\\*|\\*|®|`"), "");
-  std::string out;
-  bool space = false;
-  for (unsigned char c : t) {
-    if (std::isspace(c)) { space = true; continue; }
-    if (space && !out.empty() && std::string(",.;:)").find(static_cast<char>(c)) == std::string::npos) out += ' ';
-    space = false;
-    out += static_cast<char>(std::tolower(c));
-  }
-  return out;
-}
 
 // Every value of `attr="..."` in the page.
 inline std::vector<std::string> attribute_values(const std::string& html, const std::string& attr) {
