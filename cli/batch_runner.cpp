@@ -47,6 +47,28 @@ bool fill(LineReader& reader, Block& b, size_t block_lines) {
 
 }  // namespace
 
+BatchInput::BatchInput(const std::string& path)
+    : file_(path == "-" ? stdin : std::fopen(path.c_str(), "rb")), name_(path == "-" ? "<stdin>" : path) {
+  if (!file_) {
+    model::Diagnostic d;
+    d.location.file = path;
+    d.message = "cannot read the file (no such file, or not readable)";
+    throw model::DiagnosticError(d);
+  }
+}
+
+BatchInput::~BatchInput() {
+  if (file_ != stdin) std::fclose(file_);
+}
+
+model::DiagnosticError line_too_large(const std::string& name, long n, size_t max_bytes) {
+  model::Diagnostic d;
+  d.location.file = name;
+  d.location.batch_line = n;
+  d.message = "case too large (expected at most " + std::to_string(max_bytes) + " bytes)";
+  return model::DiagnosticError(d);
+}
+
 int default_jobs() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);

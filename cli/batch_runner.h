@@ -9,7 +9,28 @@
 #include <string>
 #include <string_view>
 
+#include "model/diagnostic.h"
+
 namespace pp::cli {
+
+// The input of `--batch PATH` (`-`: standard input), closed when it goes.
+// Throws DiagnosticError when the file cannot be opened.
+class BatchInput {
+ public:
+  explicit BatchInput(const std::string& path);
+  ~BatchInput();
+  BatchInput(const BatchInput&) = delete;
+  BatchInput& operator=(const BatchInput&) = delete;
+  std::FILE* file() const { return file_; }
+  const std::string& name() const { return name_; }  // for messages: "<stdin>" or the path
+
+ private:
+  std::FILE* file_;
+  std::string name_;
+};
+
+// The user error of batch line `n` of `name` when it is over `max_bytes`.
+model::DiagnosticError line_too_large(const std::string& name, long n, size_t max_bytes);
 
 // What one worker thread does with one line; owns its own reader/engine.
 class LineWorker {

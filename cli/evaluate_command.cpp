@@ -48,13 +48,7 @@ class EvaluateWorker : public LineWorker {
 
   bool process(std::string_view line, long n, bool too_long, std::string& out, std::string& err) override {
     try {
-      if (too_long) {
-        model::Diagnostic d;
-        d.location.file = name_;
-        d.location.batch_line = n;
-        d.message = "case too large (expected at most " + std::to_string(model::kMaxCaseBytes) + " bytes)";
-        throw model::DiagnosticError(d);
-      }
+      if (too_long) throw line_too_large(name_, n, model::kMaxCaseBytes);
       reader_.read_into(line, name_, n, case_);
       if (assume_absent_) model::assume_absent(policy_->vocab, case_);
       engine_.evaluate_into(case_, result_);
@@ -83,22 +77,15 @@ class EvaluateWorker : public LineWorker {
 
 int run_batch(const EvaluateOptions& o) {
   auto policy = load_policy_option(o.policy);
-  std::string name = o.batch == "-" ? "<stdin>" : o.batch;
-  std::FILE* f = o.batch == "-" ? stdin : std::fopen(o.batch.c_str(), "rb");
-  if (!f) {
-    model::Diagnostic d;
-    d.location.file = o.batch;
-    d.message = "cannot read the file (no such file, or not readable)";
-    throw model::DiagnosticError(d);
-  }
+  BatchInput in(o.batch);
+  const std::string& name = in.name();
   BatchOptions bo;
   bo.name = name;
   bo.jobs = o.jobs > 0 ? o.jobs : default_jobs();
   bo.max_line = model::kMaxCaseBytes;
-  bool ok = run_batch(f, stdout, stderr, bo, [&] {
+  bool ok = run_batch(in.file(), stdout, stderr, bo, [&] {
     return std::make_unique<EvaluateWorker>(policy, name, o.assume_absent);
   });
-  if (f != stdin) std::fclose(f);
   return ok ? kExitOk : kExitBadInput;
 }
 

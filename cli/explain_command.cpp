@@ -75,13 +75,7 @@ class ExplainWorker : public LineWorker {
 
   bool process(std::string_view line, long n, bool too_long, std::string& out, std::string& err) override {
     try {
-      if (too_long) {
-        model::Diagnostic d;
-        d.location.file = name_;
-        d.location.batch_line = n;
-        d.message = "case too large (expected at most " + std::to_string(model::kMaxCaseBytes) + " bytes)";
-        throw model::DiagnosticError(d);
-      }
+      if (too_long) throw line_too_large(name_, n, model::kMaxCaseBytes);
       reader_.read_into(line, name_, n, case_);
       if (assume_absent_) model::assume_absent(policy_->vocab, case_);
       out += explain::explanation_json(*policy_, case_, explainer_.explain(case_, eo_));
@@ -110,14 +104,8 @@ class ExplainWorker : public LineWorker {
 int run_batch(const ExplainOptions& o) {
   auto policy = load_policy_option(o.policy);
   explain::ExplainOptions eo = explain_options(*policy, o);
-  std::string name = o.batch == "-" ? "<stdin>" : o.batch;
-  std::FILE* f = o.batch == "-" ? stdin : std::fopen(o.batch.c_str(), "rb");
-  if (!f) {
-    model::Diagnostic d;
-    d.location.file = o.batch;
-    d.message = "cannot read the file (no such file, or not readable)";
-    throw model::DiagnosticError(d);
-  }
+  BatchInput in(o.batch);
+  const std::string& name = in.name();
   BatchOptions bo;
   bo.name = name;
   bo.jobs = o.jobs > 0 ? o.jobs : default_jobs();
@@ -127,8 +115,7 @@ int run_batch(const ExplainOptions& o) {
   bo.block_lines = 4 * static_cast<size_t>(bo.jobs);
   bo.chunk_lines = 1;
   bo.flush_each = true;
-  bool ok = cli::run_batch(f, stdout, stderr, bo, [&] { return std::make_unique<ExplainWorker>(policy, o, eo, name); });
-  if (f != stdin) std::fclose(f);
+  bool ok = cli::run_batch(in.file(), stdout, stderr, bo, [&] { return std::make_unique<ExplainWorker>(policy, o, eo, name); });
   return ok ? kExitOk : kExitBadInput;
 }
 
