@@ -25,7 +25,8 @@ struct Fragments {
   std::vector<int> unmet;              // scratch
 };
 
-const Fragments& fragments(const model::Policy& p) {
+// Per thread, so `unmet` is this thread's scratch.
+Fragments& fragments(const model::Policy& p) {
   static thread_local const model::Policy* cached = nullptr;
   static thread_local Fragments f;
   if (cached == &p && f.sha == p.sha256) return f;
@@ -73,7 +74,7 @@ const Fragments& fragments(const model::Policy& p) {
 void append_result_json(std::string& out, const model::Policy& p, const model::Case& c,
                         const solver::CaseResult& r) {
   const auto& ev = r.evaluation;
-  const Fragments& f = fragments(p);
+  Fragments& f = fragments(p);
   out += "{\"case_id\":";
   if (c.has_case_id) model::json_escape(out, c.case_id); else out += "null";
   out += ",\"decision\":\"";
@@ -96,7 +97,7 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
   }
   out += "],\"unmet\":[";
   if (r.decision != model::Decision::MedicallyNecessary) {
-    auto& unmet = const_cast<Fragments&>(f).unmet;
+    auto& unmet = f.unmet;
     model::unmet_criteria_into(p, ev, unmet);
     for (size_t k = 0; k < unmet.size(); ++k) out.append(f.id[unmet[k]], k == 0 ? 1 : 0);
   }
