@@ -1,49 +1,22 @@
 #include "cli/batch_runner.h"
 
 #include <algorithm>
+#include <sys/stat.h>
+
 #include <atomic>
+#include <cstring>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
-#include "cli/line_reader.h"
+#include "cli/block_reader.h"
 
 namespace pp::cli {
 
 namespace {
 
-// A block of input lines, copied out of the reader's buffer.
-struct Block {
-  std::string bytes;
-  std::vector<size_t> begin, length;
-  std::vector<long> number;
-  std::vector<char> too_long;
-  void clear() {
-    bytes.clear();
-    begin.clear();
-    length.clear();
-    number.clear();
-    too_long.clear();
-  }
-  size_t size() const { return begin.size(); }
-};
-
 constexpr size_t kBlockBytes = 4 << 20;
-
-bool fill(LineReader& reader, Block& b, size_t block_lines) {
-  b.clear();
-  std::string_view line;
-  bool too_long = false;
-  while (b.size() < block_lines && b.bytes.size() < kBlockBytes && reader.next(line, too_long)) {
-    b.begin.push_back(b.bytes.size());
-    b.length.push_back(line.size());
-    b.number.push_back(reader.line_number());
-    b.too_long.push_back(too_long ? 1 : 0);
-    b.bytes.append(line);
-  }
-  return b.size() > 0;
-}
 
 }  // namespace
 
@@ -53,6 +26,14 @@ BatchInput::BatchInput(const std::string& path)
     model::Diagnostic d;
     d.location.file = path;
     d.message = "cannot read the file (no such file, or not readable)";
+    throw model::DiagnosticError(d);
+  }
+  struct stat st;
+  if (fstat(fileno(file_), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(file_);
+    model::Diagnostic d;
+    d.location.file = path;
+    d.message = "is a directory (expected a JSONL file of cases, one per line)";
     throw model::DiagnosticError(d);
   }
 }
@@ -69,6 +50,13 @@ model::DiagnosticError line_too_large(const std::string& name, long n, size_t ma
   return model::DiagnosticError(d);
 }
 
+model::DiagnosticError read_error(const std::string& name, int error) {
+  model::Diagnostic d;
+  d.location.file = name;
+  d.message = std::string("cannot read further (") + std::strerror(error) + "); the lines before were answered";
+  return model::DiagnosticError(d);
+}
+
 int default_jobs() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
@@ -76,29 +64,32 @@ int default_jobs() {
 
 bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
                const std::function<std::unique_ptr<LineWorker>()>& make_worker) {
-  LineReader reader(in, options.max_line);
+  BlockReader reader(in, options.max_line, kBlockBytes);
   int jobs = std::max(1, options.jobs);
+  const size_t block_lines = std::max<size_t>(1, options.block_lines);
   bool ok = true;
 
   if (jobs == 1) {
     auto worker = make_worker();
     std::string o, e;
-    std::string_view line;
-    bool too_long = false;
-    while (reader.next(line, too_long)) {
-      if (!worker->process(line, reader.line_number(), too_long, o, e)) ok = false;
-      if (o.size() > (1 << 16) || options.flush_each) {
-        std::fwrite(o.data(), 1, o.size(), out);
-        o.clear();
-        if (options.flush_each) std::fflush(out);
-      }
-      if (!e.empty()) {
-        std::fwrite(e.data(), 1, e.size(), err);
-        e.clear();
+    LineBlock b;
+    while (reader.fill(b, block_lines)) {
+      for (size_t i = 0; i < b.size(); ++i) {
+        if (!worker->process(b.line(i), b.number[i], b.too_long[i] != 0, o, e)) ok = false;
+        if (o.size() > (1 << 16) || options.flush_each) {
+          std::fwrite(o.data(), 1, o.size(), out);
+          o.clear();
+          if (options.flush_each) std::fflush(out);
+        }
+        if (!e.empty()) {
+          std::fwrite(e.data(), 1, e.size(), err);
+          e.clear();
+        }
       }
     }
     std::fwrite(o.data(), 1, o.size(), out);
     std::fflush(out);
+    if (reader.error()) throw read_error(options.name, reader.error());
     return ok;
   }
 
@@ -112,9 +103,8 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
   };
   std::vector<std::unique_ptr<LineWorker>> workers;
   for (int w = 0; w < jobs; ++w) workers.push_back(make_worker());
-  Block blocks[2];
+  LineBlock blocks[2];
   std::vector<Chunk> results[2];  // per block: its chunks' results
-  const size_t block_lines = std::max<size_t>(1, options.block_lines);
   const size_t chunk_lines = std::max<size_t>(1, options.chunk_lines);
   results[0].resize((block_lines + chunk_lines - 1) / chunk_lines);
   results[1].resize(results[0].size());
@@ -138,7 +128,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
         seen = generation;
         c = current;
       }
-      const Block& b = blocks[c];
+      const LineBlock& b = blocks[c];
       std::vector<Chunk>& res = results[c];
       LineWorker& worker = *workers[static_cast<size_t>(w)];
       size_t n = b.size();
@@ -146,8 +136,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
       for (size_t k; (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
         Chunk& ch = res[k];
         for (size_t i = k * chunk_lines, hi = std::min(n, i + chunk_lines); i < hi; ++i) {
-          std::string_view line(b.bytes.data() + b.begin[i], b.length[i]);
-          if (!worker.process(line, b.number[i], b.too_long[i] != 0, ch.out, ch.err)) ch.ok = false;
+          if (!worker.process(b.line(i), b.number[i], b.too_long[i] != 0, ch.out, ch.err)) ch.ok = false;
         }
       }
       {
@@ -173,7 +162,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
   };
 
   int cur = 0;
-  bool have = fill(reader, blocks[cur], block_lines);
+  bool have = reader.fill(blocks[cur], block_lines);
   bool unwritten = false;  // results[1 - cur] hold the previous block's results
   while (have) {
     {
@@ -187,7 +176,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     // Overlaps with the workers: the previous block's results go out, and
     // the next block comes in (its bytes were last read by finished workers).
     if (unwritten) write(results[1 - cur]);
-    bool next = fill(reader, blocks[1 - cur], block_lines);
+    bool next = reader.fill(blocks[1 - cur], block_lines);
     {
       std::unique_lock<std::mutex> lock(m);
       done_cv.wait(lock, [&] { return pending == 0; });
@@ -204,6 +193,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
   start_cv.notify_all();
   for (auto& t : threads) t.join();
   std::fflush(out);
+  if (reader.error()) throw read_error(options.name, reader.error());
   return ok;
 }
 

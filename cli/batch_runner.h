@@ -1,7 +1,8 @@
 // Streaming JSONL batches on all cores (cli layer): lines are read in
-// blocks, each block is split across worker threads, and the results are
-// written in input order, so `--jobs N` prints exactly what `--jobs 1` does.
-// Memory is bounded by two blocks, whatever the input size.
+// blocks (block_reader.h) and worker threads read them in place, a chunk of
+// lines at a time; the results are written in input order, so `--jobs N`
+// prints exactly what `--jobs 1` does. Memory is bounded by two blocks and
+// their results, whatever the input size.
 #pragma once
 #include <cstdio>
 #include <functional>
@@ -59,6 +60,9 @@ struct BatchOptions {
 // per thread). Returns false when any line was bad.
 bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
                const std::function<std::unique_ptr<LineWorker>()>& make_worker);
+
+// The user error of a batch input that fails while being read (errno `error`).
+model::DiagnosticError read_error(const std::string& name, int error);
 
 // The default --jobs: every core.
 int default_jobs();

@@ -9,6 +9,9 @@
 #include <simdjson.h>
 
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace pp::model {
 
@@ -33,8 +36,21 @@ std::uint32_t load32(const char* p) {
   return x;
 }
 
-// a[0..n) == b[0..n), in word-sized (possibly overlapping) loads.
+// a[0..n) == b[0..n), in 16-byte blocks where SSE2 has them, else in
+// word-sized loads (the last block may overlap the one before).
 inline bool same_bytes(const char* a, const char* b, size_t n) {
+#ifdef __SSE2__
+  if (n >= 16) {
+    for (size_t i = 0; i + 16 < n; i += 16) {
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
+      __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) != 0xffff) return false;
+    }
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + n - 16));
+    __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + n - 16));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) == 0xffff;
+  }
+#endif
   if (n >= 8) {
     for (size_t i = 0; i + 8 < n; i += 8)
       if (load64(a + i) != load64(b + i)) return false;
@@ -149,18 +165,64 @@ class FastCaseReader::Scan {
   // INVARIANT: known atoms are recorded as bits (a store through the byte
   // array `known` could alias the cursor and force it out of registers);
   // the caller copies them to `out.known` afterwards.
-  Scan(const FastCaseReader& r, std::string_view json, Case& out, std::uint64_t* known_bits)
+  // `record`, when given, receives the shape of the case read (see Shape).
+  Scan(const FastCaseReader& r, std::string_view json, Case& out, std::uint64_t* known_bits, Shape* record)
       : r_(r), p_(json.data()), end_(json.data() + json.size()), out_(out), value_(out.value.data()),
-        bits_(known_bits) {}
+        bits_(known_bits), rec_(record), lit_(json.data()) {}
 
   bool document() {
     ws();
     if (!at('{') || !object(0)) return false;
     ws();
-    return p_ == end_;  // INVARIANT: nothing but whitespace after the case
+    if (p_ != end_) return false;  // INVARIANT: nothing but whitespace after the case
+    if (rec_) step(Step::End, 0);
+    return true;
+  }
+
+  // Reads a case of the recorded shape: each literal must come back byte
+  // for byte, and each value is read by the same code the general scan
+  // used at that place. Returns false at the first difference.
+  bool replay(const Shape& shape) {
+    const char* lits = shape.literals.data();
+    for (const Step& s : shape.steps) {
+      if (static_cast<size_t>(end_ - p_) < s.length || !same_bytes(p_, lits + s.offset, s.length)) return false;
+      p_ += s.length;
+      bool ok = false;
+      switch (s.kind) {
+        case Step::End: return p_ == end_;
+        case Step::CaseId: ok = case_id(); break;
+        case Step::Bool: ok = bool_value(s.arg); break;
+        case Step::Number: ok = number_value(fact_info(s.arg)); break;
+        case Step::Enum: ok = enum_value(fact_info(s.arg)); break;
+        case Step::EnumSet: ok = enum_set_value(fact_info(s.arg)); break;
+        case Step::GroupArray: ok = group_array_value(fact_info(s.arg)); break;
+        case Step::CodeList: ok = code_list(fact_info(s.arg), s.arg); break;
+      }
+      if (!ok) return false;
+    }
+    return false;  // INVARIANT: a recorded shape ends with an End step
   }
 
  private:
+  const FactInfo& fact_info(int index) const { return r_.facts_[static_cast<size_t>(index)]; }
+
+  // Records the literal bytes since the last value and the value about to
+  // be read at p_; `done()` after the value marks where the next literal starts.
+  void step(Step::Kind kind, int arg) {
+    if (!rec_) return;
+    Step s;
+    s.kind = kind;
+    s.arg = arg;
+    s.offset = static_cast<std::uint32_t>(rec_->literals.size());
+    s.length = static_cast<std::uint32_t>(p_ - lit_);
+    rec_->literals.append(lit_, s.length);
+    rec_->steps.push_back(s);
+  }
+  bool done(bool ok) {
+    lit_ = p_;
+    return ok;
+  }
+
   bool at(char c) const { return p_ < end_ && *p_ == c; }
   void ws() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
@@ -223,7 +285,15 @@ class FastCaseReader::Scan {
       hint = static_cast<size_t>(i) + 1;
       if (!colon()) return false;
       const Field& f = node.fields[static_cast<size_t>(i)];
-      bool ok = f.fact >= 0 ? fact(f.fact) : f.fact == -2 ? case_id() : at('{') && object(f.node);
+      bool ok;
+      if (f.fact >= 0) {
+        ok = fact(f.fact);
+      } else if (f.fact == -2) {
+        step(Step::CaseId, 0);
+        ok = done(case_id());
+      } else {
+        ok = at('{') && object(f.node);
+      }
       if (!ok) return false;
       int n = next('}');
       if (n <= 0) return n == 0;
@@ -251,8 +321,8 @@ class FastCaseReader::Scan {
   }
 
   bool boolean(bool& b) {
-    if (end_ - p_ >= 4 && std::memcmp(p_, "true", 4) == 0) { p_ += 4; b = true; return true; }
-    if (end_ - p_ >= 5 && std::memcmp(p_, "false", 5) == 0) { p_ += 5; b = false; return true; }
+    if (end_ - p_ >= 4 && load32(p_) == load32("true")) { p_ += 4; b = true; return true; }
+    if (end_ - p_ >= 5 && load32(p_) == load32("fals") && p_[4] == 'e') { p_ += 5; b = false; return true; }
     return false;
   }
 
@@ -347,63 +417,84 @@ class FastCaseReader::Scan {
     }
   }
 
+  // The values, one per kind of step; each reads one JSON value at p_.
+  bool bool_value(int atom) {
+    if (end_ - p_ >= 8) {
+      // Without branching on the value (true and false come in no order a
+      // predictor could learn): compare both spellings at once.
+      std::uint64_t w = load64(p_);
+      bool t = (w & 0xffffffffu) == load32("true");
+      bool f = (w & 0xffffffffffu) == (load32("fals") | std::uint64_t{'e'} << 32);
+      if (!(t | f)) return false;
+      p_ += 5 - static_cast<int>(t);
+      set(atom, t ? 1.0 : 0.0);
+      return true;
+    }
+    bool b;
+    if (!boolean(b)) return false;
+    set(atom, b ? 1.0 : 0.0);
+    return true;
+  }
+  bool number_value(const FactInfo& f) {
+    double d;
+    bool integer;
+    std::uint64_t m;
+    if (!number(d, integer, m) || d < f.min || d > f.max) return false;
+    set(f.atoms[0], d);
+    return true;
+  }
+  bool enum_value(const FactInfo& f) {
+    int i;
+    if (!at('"') || !name(f.names, 0, i)) return false;
+    set(f.atoms[0], i);
+    return true;
+  }
+  bool enum_set_value(const FactInfo& f) {
+    std::uint64_t seen;
+    size_t n;
+    if (!names(f.names, seen, n) || n == 0) return false;
+    set_bits(f, seen);
+    return true;
+  }
+  bool group_array_value(const FactInfo& f) {
+    std::uint64_t seen;
+    size_t n;
+    if (!names(f.names, seen, n)) return false;
+    set_bits(f, seen);
+    return true;
+  }
+
   bool fact(int index) {
-    const FactInfo& f = r_.facts_[static_cast<size_t>(index)];
+    const FactInfo& f = fact_info(index);
     switch (f.type) {
-      case FactType::Bool: {
-        bool b;
-        if (!boolean(b)) return false;
-        set(f.atoms[0], b ? 1.0 : 0.0);
-        return true;
-      }
-      case FactType::Number: {
-        double d;
-        bool integer;
-        std::uint64_t m;
-        if (!number(d, integer, m) || d < f.min || d > f.max) return false;
-        set(f.atoms[0], d);
-        return true;
-      }
-      case FactType::Enum: {
-        int i;
-        if (!at('"') || !name(f.names, 0, i)) return false;
-        set(f.atoms[0], i);
-        return true;
-      }
-      case FactType::EnumSet: {
-        std::uint64_t seen;
-        size_t n;
-        if (!names(f.names, seen, n) || n == 0) return false;
-        set_bits(f, seen);
-        return true;
-      }
+      case FactType::Bool: step(Step::Bool, f.atoms[0]); return done(bool_value(f.atoms[0]));
+      case FactType::Number: step(Step::Number, index); return done(number_value(f));
+      case FactType::Enum: step(Step::Enum, index); return done(enum_value(f));
+      case FactType::EnumSet: step(Step::EnumSet, index); return done(enum_set_value(f));
       case FactType::Group: {
-        std::uint64_t seen;
-        size_t n;
         if (at('[')) {
-          if (!names(f.names, seen, n)) return false;
-          set_bits(f, seen);
-          return true;
+          step(Step::GroupArray, index);
+          return done(group_array_value(f));
         }
         if (!at('{')) return false;
         ++p_;
         ws();
         if (at('}')) { ++p_; return true; }
-        seen = 0;
+        std::uint64_t seen = 0;
         size_t hint = 0;
         while (true) {
           int i;
-          bool b;
           if (!at('"') || !name(f.names, hint, i) || (seen >> i & 1)) return false;
           seen |= std::uint64_t{1} << i;
           hint = static_cast<size_t>(i) + 1;
-          if (!colon() || !boolean(b)) return false;
-          set(f.atoms[i], b ? 1.0 : 0.0);
+          if (!colon()) return false;
+          step(Step::Bool, f.atoms[i]);
+          if (!done(bool_value(f.atoms[i]))) return false;
           int k = next('}');
           if (k <= 0) return k == 0;
         }
       }
-      case FactType::CodeList: return code_list(f, index);
+      case FactType::CodeList: step(Step::CodeList, index); return done(code_list(f, index));
     }
     return false;
   }
@@ -459,10 +550,11 @@ class FastCaseReader::Scan {
   Case& out_;
   double* value_;
   std::uint64_t* bits_;
+  Shape* rec_;
+  const char* lit_;  // where the literal before the next value starts (recording)
 };
 
-bool FastCaseReader::read(std::string_view json, Case& out) {
-  if (!enabled_) return false;
+void FastCaseReader::reset(Case& out) {
   size_t n = vocab_.atoms.size();
   out.known.resize(n);
   out.value.assign(n, 0.0);
@@ -470,7 +562,24 @@ bool FastCaseReader::read(std::string_view json, Case& out) {
   out.case_id.clear();
   out.has_case_id = false;
   known_bits_.assign((n + 63) / 64, 0);
-  if (!Scan(*this, json, out, known_bits_.data()).document()) return false;
+}
+
+bool FastCaseReader::read(std::string_view json, Case& out) {
+  if (!enabled_) return false;
+  reset(out);
+  bool ok = false;
+  if (!shape_.steps.empty()) {
+    ok = Scan(*this, json, out, known_bits_.data(), nullptr).replay(shape_);
+    if (ok) ++shape_hits_;
+    else reset(out);
+  }
+  if (!ok) {
+    recording_.steps.clear();
+    recording_.literals.clear();
+    if (!Scan(*this, json, out, known_bits_.data(), &recording_).document()) return false;
+    std::swap(shape_, recording_);  // the next case is likely to have this one's shape
+  }
+  size_t n = vocab_.atoms.size();
   std::uint8_t* known = out.known.data();
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {

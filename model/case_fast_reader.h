@@ -3,8 +3,16 @@
 // It declines anything unusual (escapes, bytes outside ASCII but in case_id,
 // exotic numbers, and every error), and the strict reader (case_reader.cpp)
 // then reads that case and reports its error exactly.
+//
+// Lines of a batch mostly share one shape: the same keys, whitespace and
+// nesting, with different values. The reader keeps the shape of the last
+// case it read in full (the literal bytes between values, and which value
+// comes where) and reads the next case against it first: each literal is
+// compared as a block of bytes and each value read by the same code as in
+// the full scan. At the first difference it falls back to the full scan.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +41,9 @@ class FastCaseReader {
   // then goes to the strict reader.
   bool enabled() const { return enabled_; }
 
+  // Cases read against the last case's shape (for tests and benchmarks).
+  size_t shape_hits() const { return shape_hits_; }
+
  private:
   struct Field {
     int fact = -1;  // >= 0: a fact; -2: case_id; -1: an object (node)
@@ -48,7 +59,21 @@ class FastCaseReader {
     NameTable names;  // values (Enum, EnumSet, CodeList) or members (Group)
     const int* atoms = nullptr;
   };
+  // A case's shape: the literal bytes before each value, and the value.
+  struct Step {
+    enum Kind : std::uint8_t { End, CaseId, Bool, Number, Enum, EnumSet, GroupArray, CodeList };
+    Kind kind = End;
+    int arg = 0;                // Bool: the atom; End, CaseId: unused; others: the fact
+    std::uint32_t offset = 0;   // the literal before the value, in Shape::literals
+    std::uint32_t length = 0;
+  };
+  struct Shape {
+    std::vector<Step> steps;  // INVARIANT: when not empty, the last step is End
+    std::string literals;
+  };
   class Scan;
+
+  void reset(Case& out);
 
   const Vocabulary& vocab_;
   std::vector<Node> nodes_;  // nodes_[0] is the case object
@@ -56,6 +81,9 @@ class FastCaseReader {
   NameTable code_fields_;    // "code", "units"
   std::vector<std::uint64_t> known_bits_;  // scratch: per atom, known
   bool enabled_ = true;
+  Shape shape_;      // the last case read in full
+  Shape recording_;  // scratch: the shape of the case being read in full
+  size_t shape_hits_ = 0;
 };
 
 }  // namespace pp::model
