@@ -5,6 +5,7 @@
 // (its bytes are not kept) and marked too long.
 #pragma once
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,15 +14,18 @@ namespace pp::cli {
 
 // A block of input lines, in input order, and the bytes they point into.
 struct LineBlock {
-  std::string bytes;
+  // The bytes, not a std::string: growing one would zero what read() then
+  // overwrites, megabytes a block.
+  std::unique_ptr<char[]> bytes;
+  size_t used = 0, capacity = 0;
   std::vector<size_t> begin, length;
   std::vector<long> number;     // 1-based line numbers
   std::vector<char> too_long;   // the line was over the cap (its text is empty)
 
   size_t size() const { return begin.size(); }
-  std::string_view line(size_t i) const { return std::string_view(bytes.data() + begin[i], length[i]); }
+  std::string_view line(size_t i) const { return std::string_view(bytes.get() + begin[i], length[i]); }
   void clear() {
-    bytes.clear();
+    used = 0;
     begin.clear();
     length.clear();
     number.clear();

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "model/json_text.h"
+#include "model/unmet_walk.h"
 
 namespace pp::cli {
 
@@ -22,6 +25,7 @@ struct Fragments {
   std::vector<std::string> exclusion;  // full exclusion object (per criterion index)
   std::vector<std::string> id;         // ,"ID" (per criterion index)
   std::vector<std::string> slot;       // "path" (per slot index)
+  std::unique_ptr<model::UnmetWalk> unmet_walk;
   std::vector<int> unmet;              // scratch
 };
 
@@ -65,6 +69,7 @@ Fragments& fragments(const model::Policy& p) {
     model::json_escape(s, sl.path);
     f.slot.push_back(s);
   }
+  f.unmet_walk = std::make_unique<model::UnmetWalk>(p);
   cached = &p;
   return f;
 }
@@ -98,7 +103,7 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
   out += "],\"unmet\":[";
   if (r.decision != model::Decision::MedicallyNecessary) {
     auto& unmet = f.unmet;
-    model::unmet_criteria_into(p, ev, unmet);
+    f.unmet_walk->list(ev, unmet);
     for (size_t k = 0; k < unmet.size(); ++k) out.append(f.id[unmet[k]], k == 0 ? 1 : 0);
   }
   out += "],\"decisive_unknowns\":[";

@@ -12,8 +12,6 @@ bool literal(const Expr& k, std::pair<std::int32_t, bool>& lit) {
   return false;
 }
 
-inline Tri tri(bool b) { return b ? Tri::True : Tri::False; }
-
 // Count's value: the count lies in [lo, lo+unk]; decided when the comparison
 // agrees on every value in it.
 inline Tri count_value(int lo, int unk, Cmp cmp, double number) {
@@ -88,17 +86,35 @@ std::int32_t CriteriaProgram::compile(const Expr& e, std::int32_t dst) {
   return emit(Kind::True, slot(dst), 0);
 }
 
+namespace {
+
+// The Kleene value of a leaf: `b` when the atom is known (k is 0 or 1),
+// else Unknown; without a branch (known and unknown atoms interleave in no
+// order a predictor could learn).
+inline Tri leaf(bool k, bool b) { return static_cast<Tri>(k ? static_cast<unsigned>(b) : 2u); }
+
+// And and Or from the set of operand values seen (bit t: some operand is t).
+// INVARIANT: Tri's values are 0 (False), 1 (True), 2 (Unknown).
+constexpr Tri F = Tri::False, T = Tri::True, U = Tri::Unknown;
+constexpr Tri kAndOf[8] = {T, F, T, F, U, F, U, F};  // a False decides; else an Unknown
+constexpr Tri kOrOf[8] = {F, F, T, T, U, U, T, T};   // a True decides; else an Unknown
+
+}  // namespace
+
 void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri decision, Tri* crit) const {
   Tri small[512];
   std::vector<Tri> big;
   Tri* v = small;
   if (slots_ > sizeof small) { big.resize(slots_); v = big.data(); }
   for (const LitLeaf& l : lit_leaves_)
-    v[l.dst] = !known[l.atom] ? Tri::Unknown : tri((value[l.atom] != 0) == l.positive);
+    v[l.dst] = leaf(known[l.atom] != 0, (value[l.atom] != 0) == l.positive);
   for (const NumLeaf& l : num_leaves_)
-    v[l.dst] = !known[l.atom] ? Tri::Unknown : tri(compare(value[l.atom], l.cmp, l.number));
-  for (const EnumLeaf& l : enum_leaves_)
-    v[l.dst] = !known[l.atom] ? Tri::Unknown : tri((l.mask >> static_cast<int>(value[l.atom])) & 1);
+    v[l.dst] = leaf(known[l.atom] != 0, compare(value[l.atom], l.cmp, l.number));
+  for (const EnumLeaf& l : enum_leaves_) {
+    bool k = known[l.atom] != 0;
+    double x = k ? value[l.atom] : 0.0;  // a known enum atom holds a value index (< 64)
+    v[l.dst] = leaf(k, (l.mask >> (static_cast<unsigned>(x) & 63)) & 1);
+  }
   const std::int32_t* const operands = operands_.data();
   const std::pair<std::int32_t, bool>* const lits = lits_.data();
   for (const Instr& in : code_) {
@@ -115,13 +131,10 @@ void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri de
       }
       case Kind::And:
       case Kind::Or: {
-        // bit t of `seen` is set when some operand has value t
         unsigned seen = 0;
         const std::int32_t* o = operands + in.arg;
         for (int k = 0; k < in.n; ++k) seen |= 1u << static_cast<unsigned>(v[o[k]]);
-        Tri stop = in.kind == Kind::And ? Tri::False : Tri::True;
-        r = seen >> static_cast<unsigned>(stop) & 1 ? stop
-            : seen & 4u ? Tri::Unknown : in.kind == Kind::And ? Tri::True : Tri::False;
+        r = (in.kind == Kind::And ? kAndOf : kOrOf)[seen];
         break;
       }
       case Kind::Count: {
@@ -136,15 +149,14 @@ void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri de
       }
       case Kind::AndLits:
       case Kind::OrLits: {
-        // and: false as soon as a literal is false; or: true as soon as one is true
-        bool want = in.kind == Kind::OrLits;
-        r = want ? Tri::False : Tri::True;
+        // every literal is read (no early exit: it would branch on the data)
+        unsigned seen = 0;
         const auto* l = lits + in.arg;
         for (int k = 0; k < in.n; ++k) {
           int a = l[k].first;
-          if (!known[a]) { r = Tri::Unknown; continue; }
-          if (((value[a] != 0) == l[k].second) == want) { r = tri(want); break; }
+          seen |= 1u << static_cast<unsigned>(leaf(known[a] != 0, (value[a] != 0) == l[k].second));
         }
+        r = (in.kind == Kind::AndLits ? kAndOf : kOrOf)[seen];
         break;
       }
       case Kind::CountLits: {
@@ -152,8 +164,9 @@ void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri de
         const auto* l = lits + in.arg;
         for (int k = 0; k < in.n; ++k) {
           int a = l[k].first;
-          if (!known[a]) ++unk;
-          else lo += (value[a] != 0) == l[k].second;
+          bool kn = known[a] != 0;
+          unk += !kn;
+          lo += kn & ((value[a] != 0) == l[k].second);
         }
         r = count_value(lo, unk, in.cmp, in.number);
         break;

@@ -1,5 +1,7 @@
 #include "model/evaluator.h"
 
+#include "model/unmet_walk.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -48,8 +50,12 @@ Evaluator::Evaluator(const Policy& policy) : policy_(policy), program_(policy) {
     Clause lits;
     bool clause = as_clause(r.expr, lits);
     is_clause_.push_back(clause ? 1 : 0);
+    if (clause)
+      for (auto [a, pos] : lits) clause_atoms_.push_back(a);
     clauses_.push_back(clause ? std::move(lits) : Clause{});
   }
+  std::sort(clause_atoms_.begin(), clause_atoms_.end());
+  clause_atoms_.erase(std::unique(clause_atoms_.begin(), clause_atoms_.end()), clause_atoms_.end());
 }
 
 void Evaluator::close_under_relations(Case& c) const {
@@ -198,35 +204,8 @@ std::vector<int> possible_exclusions(const Policy& p, const Evaluation& ev) {
 
 std::vector<int> unmet_criteria(const Policy& p, const Evaluation& ev) {
   std::vector<int> out;
-  unmet_criteria_into(p, ev, out);
+  UnmetWalk(p).list(ev, out);
   return out;
-}
-
-void unmet_criteria_into(const Policy& p, const Evaluation& ev, std::vector<int>& out) {
-  out.clear();
-  for (int i : p.pathways)
-    if (ev.criteria[i] == Tri::True) return;
-  // Depth-first, children in order; a criterion reached twice is listed once.
-  // A criterion reached again is not expanded again: its first expansion
-  // (done before the stack gets back below it) already listed everything
-  // under it, so the order is the same as expanding it every time.
-  // Scratch space is per thread: this runs once per denied case in batches.
-  static thread_local std::vector<int> stack;
-  static thread_local std::vector<char> visited;
-  stack.clear();
-  visited.assign(p.criteria.size(), 0);
-  for (auto it = p.pathways.rbegin(); it != p.pathways.rend(); ++it)
-    if (ev.criteria[*it] == Tri::False) stack.push_back(*it);
-  while (!stack.empty()) {
-    int i = stack.back();
-    stack.pop_back();
-    if (visited[i]) continue;
-    visited[i] = 1;
-    const auto& ch = p.criteria[i].children;
-    for (auto it = ch.rbegin(); it != ch.rend(); ++it)
-      if (ev.criteria[*it] == Tri::False && !visited[*it]) stack.push_back(*it);
-    if (p.criteria[i].kind != CriterionKind::Pathway) out.push_back(i);
-  }
 }
 
 }  // namespace pp::model

@@ -34,6 +34,13 @@ class Evaluator {
   // Propagates the domain relations that are clauses (unit propagation), so
   // implied facts count as known; returns the closed case.
   void close_under_relations(Case& c) const;
+  // True when closing `c` would change nothing: every atom of the clauses
+  // is known (the batch path then skips copying the case to close it).
+  bool closed(const Case& c) const {
+    for (int a : clause_atoms_)
+      if (!c.known[a]) return false;
+    return true;
+  }
 
   // Evaluates every criterion and the decision (after closing `c`).
   Evaluation evaluate(const Case& c) const;
@@ -52,6 +59,7 @@ class Evaluator {
   CriteriaProgram program_;
   std::vector<Clause> clauses_;      // per relation: its literals when it is a clause
   std::vector<char> is_clause_;      // per relation
+  std::vector<int> clause_atoms_;    // every atom some clause reads, once
 };
 
 // Derived views of an evaluation, as the outputs report them.
@@ -60,8 +68,9 @@ std::vector<PathwayStatus> pathway_statuses(const Policy& p, const Evaluation& e
 std::vector<int> applying_exclusions(const Policy& p, const Evaluation& ev);  // value True
 std::vector<int> possible_exclusions(const Policy& p, const Evaluation& ev);  // value Unknown
 // Criteria that fail on the way to each pathway that is not met (empty when a
-// pathway is met): a false All-child, every child of a false Any, down to leaves.
+// pathway is met): a false All-child, every child of a false Any, down to
+// leaves. Batches keep a UnmetWalk (unmet_walk.h) instead of laying it out
+// again for each case.
 std::vector<int> unmet_criteria(const Policy& p, const Evaluation& ev);
-void unmet_criteria_into(const Policy& p, const Evaluation& ev, std::vector<int>& out);  // reuses out
 
 }  // namespace pp::model

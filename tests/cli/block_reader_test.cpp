@@ -37,7 +37,7 @@ std::vector<Line> read_all(const std::string& input, size_t max_line, size_t cap
   std::vector<Line> out;
   size_t most = 0;
   while (r.fill(b, max_lines)) {
-    most = std::max(most, b.bytes.capacity());
+    most = std::max(most, b.capacity);
     REQUIRE(b.size() <= max_lines);
     for (size_t i = 0; i < b.size(); ++i) out.push_back({std::string(b.line(i)), b.number[i], b.too_long[i] != 0});
   }
