@@ -1,6 +1,10 @@
 #include "model/criteria_program.h"
 
+#include <bit>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace pp::model {
 
@@ -23,7 +27,11 @@ inline Tri count_value(int lo, int unk, Cmp cmp, double number) {
 
 }  // namespace
 
-CriteriaProgram::CriteriaProgram(const Policy& policy) : criteria_(policy.criteria.size()), slots_(criteria_) {
+CriteriaProgram::CriteriaProgram(const Policy& policy, bool bit_words)
+    : atoms_(policy.vocab.atoms.size()),
+      bit_words_(bit_words && (atoms_ + 63) / 64 <= kMaxWords),
+      criteria_(policy.criteria.size()),
+      slots_(criteria_) {
   // INVARIANT: criteria are topologically ordered, so the instructions of
   // every referenced criterion come before those of the criteria using it.
   for (size_t i = 0; i < policy.criteria.size(); ++i) compile(policy.criteria[i].expr, static_cast<std::int32_t>(i));
@@ -69,6 +77,22 @@ std::int32_t CriteriaProgram::compile(const Expr& e, std::int32_t dst) {
       std::vector<std::pair<std::int32_t, bool>> lits(e.kids.size());
       bool all = !e.kids.empty();
       for (size_t k = 0; k < e.kids.size() && all; ++k) all = literal(e.kids[k], lits[k]);
+      if (all && bit_words_) {
+        // One word, and (for a count) no atom twice: a mask instruction.
+        std::uint32_t word = static_cast<std::uint32_t>(lits[0].first / 64);
+        MaskLits m{word, 0, 0};
+        bool fits = true;
+        for (auto [a, positive] : lits) {
+          std::uint64_t bit = std::uint64_t{1} << (a & 63);
+          if (static_cast<std::uint32_t>(a / 64) != word || (e.op == Op::Count && ((m.pos | m.neg) & bit))) fits = false;
+          (positive ? m.pos : m.neg) |= bit;
+        }
+        if (fits) {
+          Kind kind = e.op == Op::And ? Kind::AndMask : e.op == Op::Or ? Kind::OrMask : Kind::CountMask;
+          masks_.push_back(m);
+          return emit(kind, slot(dst), static_cast<std::int32_t>(masks_.size() - 1), lits.size());
+        }
+      }
       if (all) {
         Kind kind = e.op == Op::And ? Kind::AndLits : e.op == Op::Or ? Kind::OrLits : Kind::CountLits;
         std::int32_t at = static_cast<std::int32_t>(lits_.size());
@@ -101,13 +125,54 @@ constexpr Tri kOrOf[8] = {F, F, T, T, U, U, T, T};   // a True decides; else an 
 
 }  // namespace
 
+void CriteriaProgram::pack(const std::uint8_t* known, const double* value, std::uint64_t* k,
+                           std::uint64_t* t) const {
+  size_t words = (atoms_ + 63) / 64;
+  for (size_t w = 0; w < words; ++w) k[w] = t[w] = 0;
+  size_t a = 0;
+#ifdef __SSE2__
+  // 16 atoms at a time; a block never straddles two words (64 = 4 * 16)
+  auto block = [&](const std::uint8_t* kn, const double* val) {
+    __m128i kb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kn));
+    auto unknown = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(kb, _mm_setzero_si128())));
+    unsigned truth = 0;
+    for (int j = 0; j < 16; j += 2)
+      truth |= static_cast<unsigned>(_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(val + j), _mm_setzero_pd()))) << j;
+    k[a >> 6] |= static_cast<std::uint64_t>(~unknown & 0xffffu) << (a & 63);
+    t[a >> 6] |= static_cast<std::uint64_t>(truth) << (a & 63);
+  };
+  for (; a + 16 <= atoms_; a += 16) block(known + a, value + a);
+  if (a < atoms_) {  // the last few atoms, from a copy padded with unknowns
+    std::uint8_t kn[16] = {};
+    double val[16] = {};
+    std::memcpy(kn, known + a, atoms_ - a);
+    std::memcpy(val, value + a, (atoms_ - a) * sizeof(double));
+    block(kn, val);
+    a = atoms_;
+  }
+#endif
+  for (; a < atoms_; ++a) {
+    k[a >> 6] |= static_cast<std::uint64_t>(known[a] != 0) << (a & 63);
+    t[a >> 6] |= static_cast<std::uint64_t>(value[a] != 0) << (a & 63);
+  }
+}
+
 void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri decision, Tri* crit) const {
   Tri small[512];
   std::vector<Tri> big;
   Tri* v = small;
   if (slots_ > sizeof small) { big.resize(slots_); v = big.data(); }
-  for (const LitLeaf& l : lit_leaves_)
-    v[l.dst] = leaf(known[l.atom] != 0, (value[l.atom] != 0) == l.positive);
+  std::uint64_t kw[kMaxWords], tw[kMaxWords];  // known and truth words
+  if (bit_words_) {
+    pack(known, value, kw, tw);
+    for (const LitLeaf& l : lit_leaves_) {
+      unsigned w = static_cast<unsigned>(l.atom) >> 6, b = static_cast<unsigned>(l.atom) & 63;
+      v[l.dst] = leaf(kw[w] >> b & 1, (tw[w] >> b & 1) == static_cast<unsigned>(l.positive));
+    }
+  } else {
+    for (const LitLeaf& l : lit_leaves_)
+      v[l.dst] = leaf(known[l.atom] != 0, (value[l.atom] != 0) == l.positive);
+  }
   for (const NumLeaf& l : num_leaves_)
     v[l.dst] = leaf(known[l.atom] != 0, compare(value[l.atom], l.cmp, l.number));
   for (const EnumLeaf& l : enum_leaves_) {
@@ -157,6 +222,22 @@ void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri de
           seen |= 1u << static_cast<unsigned>(leaf(known[a] != 0, (value[a] != 0) == l[k].second));
         }
         r = (in.kind == Kind::AndLits ? kAndOf : kOrOf)[seen];
+        break;
+      }
+      case Kind::AndMask:
+      case Kind::OrMask:
+      case Kind::CountMask: {
+        const MaskLits& m = masks_[static_cast<size_t>(in.arg)];
+        std::uint64_t k = kw[m.word], t = tw[m.word];
+        std::uint64_t is_true = (m.pos & k & t) | (m.neg & k & ~t);     // literals known true
+        std::uint64_t is_false = (m.pos & k & ~t) | (m.neg & k & t);    // literals known false
+        std::uint64_t unknown = (m.pos | m.neg) & ~k;
+        if (in.kind == Kind::CountMask) {
+          r = count_value(std::popcount(is_true), std::popcount(unknown), in.cmp, in.number);
+        } else {
+          unsigned seen = (is_false != 0) | (is_true != 0) << 1 | (unknown != 0) << 2;
+          r = (in.kind == Kind::AndMask ? kAndOf : kOrOf)[seen];
+        }
         break;
       }
       case Kind::CountLits: {
