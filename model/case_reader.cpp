@@ -5,6 +5,8 @@
 // by the fast path (case_fast_reader.h); whatever it declines is read here.
 #include "model/case_reader.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <simdjson.h>
 
@@ -361,8 +363,7 @@ struct CaseReader::Impl {
   // contradicts no domain relation.
   void check_case() {
     const Case& c = *out;
-    bool any_known = c.has_case_id;
-    for (auto k : c.known) any_known |= k != 0;
+    bool any_known = c.has_case_id || std::any_of(c.known.begin(), c.known.end(), [](std::uint8_t k) { return k != 0; });
     if (!any_known) fail("empty case (expected `case_id` or at least one fact)");
     check_relations();
   }
