@@ -1,11 +1,12 @@
 #include "cli/batch_runner.h"
 
-#include <algorithm>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <condition_variable>
+#include <cstring>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -103,8 +104,6 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     std::string out, err;
     bool ok = true;
   };
-  std::vector<std::unique_ptr<LineWorker>> workers;
-  for (int w = 0; w < jobs; ++w) workers.push_back(make_worker());
   LineBlock blocks[2];
   std::vector<Chunk> results[2];  // per block: its chunks' results
   const size_t chunk_lines = std::max<size_t>(1, options.chunk_lines);
@@ -115,11 +114,28 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
   std::condition_variable start_cv, done_cv;
   long generation = 0;
   int pending = 0;
+  int made = 0;                  // workers made (or failed to be)
+  std::exception_ptr make_error;  // the first failure to make one
   bool stop = false;
   int current = 0;
   std::atomic<size_t> next_chunk{0};
 
-  auto work = [&](int w) {
+  auto work = [&] {
+    // Each thread makes its own worker, so the scratch memory written at
+    // every line comes from this thread's heap arena: workers made one after
+    // another on one thread sit side by side and share cache lines.
+    std::unique_ptr<LineWorker> mine;
+    try {
+      mine = make_worker();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(m);
+      if (!make_error) make_error = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(m);
+      ++made;
+    }
+    done_cv.notify_one();
     long seen = 0;
     while (true) {
       int c;
@@ -132,7 +148,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
       }
       const LineBlock& b = blocks[c];
       std::vector<Chunk>& res = results[c];
-      LineWorker& worker = *workers[static_cast<size_t>(w)];
+      LineWorker& worker = *mine;  // INVARIANT: blocks come only when every worker was made
       size_t n = b.size();
       size_t chunks = (n + chunk_lines - 1) / chunk_lines;
       for (size_t k; (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
@@ -148,7 +164,23 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     }
   };
   std::vector<std::thread> threads;
-  for (int w = 0; w < jobs; ++w) threads.emplace_back(work, w);
+  for (int w = 0; w < jobs; ++w) threads.emplace_back(work);
+  auto stop_all = [&] {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      stop = true;
+    }
+    start_cv.notify_all();
+    for (auto& t : threads) t.join();
+  };
+  {
+    std::unique_lock<std::mutex> lock(m);
+    done_cv.wait(lock, [&] { return made == jobs; });
+  }
+  if (make_error) {
+    stop_all();
+    std::rethrow_exception(make_error);
+  }
 
   // Writes a finished block's results in input order, and empties them.
   auto write = [&](std::vector<Chunk>& res) {
@@ -188,12 +220,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     have = next;
   }
   if (unwritten) write(results[1 - cur]);
-  {
-    std::lock_guard<std::mutex> lock(m);
-    stop = true;
-  }
-  start_cv.notify_all();
-  for (auto& t : threads) t.join();
+  stop_all();
   std::fflush(out);
   if (reader.error()) throw read_error(options.name, reader.error());
   return ok;
