@@ -389,7 +389,7 @@ class FastCaseReader::Scan {
 
   void set(int atom, double v) {
     value_[atom] = v;
-    bits_[atom >> 6] |= std::uint64_t{1} << (atom & 63);
+    if (bits_) bits_[atom >> 6] |= std::uint64_t{1} << (atom & 63);  // a replay knows them from its shape
   }
 
   void set_bits(const FactInfo& f, std::uint64_t seen) {
@@ -561,25 +561,25 @@ void FastCaseReader::reset(Case& out) {
   out.cpt.clear();
   out.case_id.clear();
   out.has_case_id = false;
-  known_bits_.assign((n + 63) / 64, 0);
 }
 
 bool FastCaseReader::read(std::string_view json, Case& out) {
   if (!enabled_) return false;
   reset(out);
-  bool ok = false;
-  if (!shape_.steps.empty()) {
-    ok = Scan(*this, json, out, known_bits_.data(), nullptr).replay(shape_);
-    if (ok) ++shape_hits_;
-    else reset(out);
-  }
-  if (!ok) {
-    recording_.steps.clear();
-    recording_.literals.clear();
-    if (!Scan(*this, json, out, known_bits_.data(), &recording_).document()) return false;
-    std::swap(shape_, recording_);  // the next case is likely to have this one's shape
-  }
   size_t n = vocab_.atoms.size();
+  if (!shape_.steps.empty()) {
+    // The same steps set the same atoms: the shape's known flags are this case's.
+    if (Scan(*this, json, out, nullptr, nullptr).replay(shape_)) {
+      ++shape_hits_;
+      std::memcpy(out.known.data(), shape_.known.data(), n);
+      return true;
+    }
+    reset(out);
+  }
+  recording_.steps.clear();
+  recording_.literals.clear();
+  known_bits_.assign((n + 63) / 64, 0);
+  if (!Scan(*this, json, out, known_bits_.data(), &recording_).document()) return false;
   std::uint8_t* known = out.known.data();
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -587,6 +587,8 @@ bool FastCaseReader::read(std::string_view json, Case& out) {
     std::memcpy(known + i, &flags, 8);
   }
   for (; i < n; ++i) known[i] = known_bits_[i >> 6] >> (i & 63) & 1;
+  recording_.known.assign(out.known.begin(), out.known.end());
+  std::swap(shape_, recording_);  // the next case is likely to have this one's shape
   return true;
 }
 

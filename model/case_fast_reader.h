@@ -70,6 +70,7 @@ class FastCaseReader {
   struct Shape {
     std::vector<Step> steps;  // INVARIANT: when not empty, the last step is End
     std::string literals;
+    std::vector<std::uint8_t> known;  // per atom: set by these steps
   };
   class Scan;
 

@@ -13,7 +13,8 @@ UnmetWalk::UnmetWalk(const Policy& p, size_t max_entries) : policy_(p) {
     if (entries_.size() >= max_entries) { fits = false; return; }
     if (distinct[static_cast<size_t>(c)] < 0) distinct[static_cast<size_t>(c)] = static_cast<int>(distinct_++);
     int self = static_cast<int>(entries_.size());
-    entries_.push_back({c, parent, distinct[static_cast<size_t>(c)], p.criteria[static_cast<size_t>(c)].kind != CriterionKind::Pathway});
+    entries_.push_back({c, parent < 0 ? static_cast<int>(kMaxEntries) : parent, distinct[static_cast<size_t>(c)],
+                        p.criteria[static_cast<size_t>(c)].kind != CriterionKind::Pathway});
     for (int child : p.criteria[static_cast<size_t>(c)].children) add(child, self);
   };
   for (int pw : p.pathways) add(pw, -1);
@@ -33,18 +34,25 @@ void UnmetWalk::list(const Evaluation& ev, std::vector<int>& out) const {
   // reached. A criterion reached again lists nothing new: its first
   // expansion reached everything False under it, which the depth-first
   // walk would not expand again either, so the order is the same.
-  char reached[kMaxEntries], seen[kMaxEntries];
+  // Without branching on the values: every entry is written to `out`, and
+  // the count moves past it only when it is listed.
+  char reached[kMaxEntries + 1], seen[kMaxEntries];
+  reached[kMaxEntries] = 1;  // a pathway's "parent": always reached
   std::memset(seen, 0, distinct_);
+  out.resize(entries_.size());
+  int* o = out.data();
+  size_t n = 0;
   const Tri* crit = ev.criteria.data();
   for (size_t e = 0; e < entries_.size(); ++e) {
     const Entry& x = entries_[e];
-    bool r = (x.parent < 0 || reached[x.parent]) && crit[x.criterion] == Tri::False;
+    char r = reached[x.parent] & (crit[x.criterion] == Tri::False);
     reached[e] = r;
-    if (r && !seen[x.distinct]) {
-      seen[x.distinct] = 1;
-      if (x.listed) out.push_back(x.criterion);
-    }
+    char fresh = r & (seen[x.distinct] ^ 1);
+    seen[x.distinct] |= r;
+    o[n] = x.criterion;
+    n += static_cast<size_t>(fresh & x.listed);
   }
+  out.resize(n);
 }
 
 void UnmetWalk::depth_first(const Evaluation& ev, std::vector<int>& out) const {

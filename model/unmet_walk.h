@@ -27,9 +27,9 @@ class UnmetWalk {
  private:
   struct Entry {
     int criterion;
-    int parent;    // entry index, -1 for a pathway
+    int parent;    // entry index; kMaxEntries for a pathway (always reached)
     int distinct;  // index among the tree's distinct criteria
-    bool listed;   // pathways are walked through, not listed
+    char listed;   // 1, or 0 for a pathway (walked through, not listed)
   };
   void depth_first(const Evaluation& ev, std::vector<int>& out) const;
 
