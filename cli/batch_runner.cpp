@@ -18,6 +18,7 @@ namespace pp::cli {
 namespace {
 
 constexpr size_t kBlockBytes = 4 << 20;
+constexpr size_t kSlots = 3;  // blocks in flight when jobs > 1
 
 }  // namespace
 
@@ -65,7 +66,7 @@ int default_jobs() {
 
 bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
                const std::function<std::unique_ptr<LineWorker>()>& make_worker) {
-  BlockReader reader(in, options.max_line, kBlockBytes);
+  BlockReader reader(in, options.max_line, kBlockBytes, kSlots);
   int jobs = std::max(1, options.jobs);
   const size_t block_lines = std::max<size_t>(1, options.block_lines);
   bool ok = true;
@@ -94,31 +95,38 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     return ok;
   }
 
-  // Worker threads take chunks of the current block as they come free (a
-  // busy core slows no one else); each chunk's results go to its own
-  // buffers. Meanwhile the main thread writes the previous block's results
-  // in input order and reads the next block.
+  // A pipeline without a barrier between blocks: the main thread fills up
+  // to kSlots blocks ahead and writes finished chunks in input order, while
+  // the workers take chunks in input order across blocks as they come free
+  // (a worker never waits for another to finish a block: with more threads
+  // than cores, one preempted in a block's last chunk would otherwise hold
+  // up every core).
   // A cache line each: two workers filling neighbouring chunks would
   // otherwise write the same line at every append (false sharing).
   struct alignas(64) Chunk {
     std::string out, err;
     bool ok = true;
+    bool done = false;  // guarded by m
   };
-  LineBlock blocks[2];
-  std::vector<Chunk> results[2];  // per block: its chunks' results
+  struct Slot {
+    LineBlock block;
+    std::vector<Chunk> chunks;
+    size_t count = 0;  // chunks of this block
+  };
+  Slot slots[kSlots];
   const size_t chunk_lines = std::max<size_t>(1, options.chunk_lines);
-  results[0].resize((block_lines + chunk_lines - 1) / chunk_lines);
-  results[1].resize(results[0].size());
+  for (auto& sl : slots) sl.chunks.resize((block_lines + chunk_lines - 1) / chunk_lines);
 
   std::mutex m;
-  std::condition_variable start_cv, done_cv;
-  long generation = 0;
-  int pending = 0;
-  int made = 0;                  // workers made (or failed to be)
-  std::exception_ptr make_error;  // the first failure to make one
+  std::condition_variable work_cv, main_cv;
+  long filled = 0;        // blocks filled (block n lives in slots[n % kSlots])
+  long written = 0;       // blocks whose results are all written
+  long take_block = 0;    // the next chunk to take: block and chunk index
+  size_t take_chunk = 0;
+  bool input_done = false;
   bool stop = false;
-  int current = 0;
-  std::atomic<size_t> next_chunk{0};
+  int made = 0;                   // workers made (or failed to be)
+  std::exception_ptr make_error;  // the first failure to make one
 
   auto work = [&] {
     // Each thread makes its own worker, so the scratch memory written at
@@ -135,32 +143,31 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
       std::lock_guard<std::mutex> lock(m);
       ++made;
     }
-    done_cv.notify_one();
-    long seen = 0;
+    main_cv.notify_one();
     while (true) {
-      int c;
+      Slot* sl;
+      size_t k;
       {
         std::unique_lock<std::mutex> lock(m);
-        start_cv.wait(lock, [&] { return stop || generation != seen; });
+        work_cv.wait(lock, [&] { return stop || take_block < filled; });
         if (stop) return;
-        seen = generation;
-        c = current;
-      }
-      const LineBlock& b = blocks[c];
-      std::vector<Chunk>& res = results[c];
-      LineWorker& worker = *mine;  // INVARIANT: blocks come only when every worker was made
-      size_t n = b.size();
-      size_t chunks = (n + chunk_lines - 1) / chunk_lines;
-      for (size_t k; (k = next_chunk.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
-        Chunk& ch = res[k];
-        for (size_t i = k * chunk_lines, hi = std::min(n, i + chunk_lines); i < hi; ++i) {
-          if (!worker.process(b.line(i), b.number[i], b.too_long[i] != 0, ch.out, ch.err)) ch.ok = false;
+        sl = &slots[take_block % kSlots];
+        k = take_chunk;
+        if (++take_chunk == sl->count) {
+          ++take_block;
+          take_chunk = 0;
         }
       }
+      // INVARIANT: blocks come only when every worker was made
+      const LineBlock& b = sl->block;
+      Chunk& ch = sl->chunks[k];
+      for (size_t i = k * chunk_lines, hi = std::min(b.size(), i + chunk_lines); i < hi; ++i)
+        if (!mine->process(b.line(i), b.number[i], b.too_long[i] != 0, ch.out, ch.err)) ch.ok = false;
       {
         std::lock_guard<std::mutex> lock(m);
-        if (--pending == 0) done_cv.notify_one();
+        ch.done = true;
       }
+      main_cv.notify_one();
     }
   };
   std::vector<std::thread> threads;
@@ -170,56 +177,65 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
       std::lock_guard<std::mutex> lock(m);
       stop = true;
     }
-    start_cv.notify_all();
+    work_cv.notify_all();
     for (auto& t : threads) t.join();
   };
   {
     std::unique_lock<std::mutex> lock(m);
-    done_cv.wait(lock, [&] { return made == jobs; });
+    main_cv.wait(lock, [&] { return made == jobs; });
   }
   if (make_error) {
     stop_all();
     std::rethrow_exception(make_error);
   }
 
-  // Writes a finished block's results in input order, and empties them.
-  auto write = [&](std::vector<Chunk>& res) {
-    for (auto& ch : res) {
+  size_t next_write = 0;  // the next chunk of block `written` to write
+  while (true) {
+    // Fill every free slot. INVARIANT: the slot of block `filled` held block
+    // filled - kSlots, whose results are written: no worker reads it.
+    if (!input_done && filled - written < static_cast<long>(kSlots)) {
+      Slot& sl = slots[filled % kSlots];
+      if (reader.fill(sl.block, block_lines)) {
+        sl.count = (sl.block.size() + chunk_lines - 1) / chunk_lines;
+        {
+          std::lock_guard<std::mutex> lock(m);
+          ++filled;
+        }
+        work_cv.notify_all();
+        continue;
+      }
+      input_done = true;
+    }
+    if (input_done && written == filled) break;
+    // Write the oldest block's chunks that are done, in order.
+    Slot& sl = slots[written % kSlots];
+    {
+      std::unique_lock<std::mutex> lock(m);
+      bool can_fill = !input_done && filled - written < static_cast<long>(kSlots);
+      if (!can_fill) main_cv.wait(lock, [&] { return sl.chunks[next_write].done; });
+      if (!sl.chunks[next_write].done) continue;  // fill first, write later
+    }
+    while (true) {
+      Chunk& ch = sl.chunks[next_write];
       std::fwrite(ch.err.data(), 1, ch.err.size(), err);
       std::fwrite(ch.out.data(), 1, ch.out.size(), out);
       ch.out.clear();
       ch.err.clear();
       ok = ok && ch.ok;
       ch.ok = true;
+      {
+        std::lock_guard<std::mutex> lock(m);
+        ch.done = false;
+        if (++next_write == sl.count) {
+          next_write = 0;
+          ++written;
+          break;
+        }
+        if (!sl.chunks[next_write].done) break;
+      }
     }
     if (options.flush_each) std::fflush(out);
-  };
-
-  int cur = 0;
-  bool have = reader.fill(blocks[cur], block_lines);
-  bool unwritten = false;  // results[1 - cur] hold the previous block's results
-  while (have) {
-    {
-      std::lock_guard<std::mutex> lock(m);
-      current = cur;
-      next_chunk.store(0, std::memory_order_relaxed);
-      pending = jobs;
-      ++generation;
-    }
-    start_cv.notify_all();
-    // Overlaps with the workers: the previous block's results go out, and
-    // the next block comes in (its bytes were last read by finished workers).
-    if (unwritten) write(results[1 - cur]);
-    bool next = reader.fill(blocks[1 - cur], block_lines);
-    {
-      std::unique_lock<std::mutex> lock(m);
-      done_cv.wait(lock, [&] { return pending == 0; });
-    }
-    unwritten = true;
-    cur = 1 - cur;
-    have = next;
   }
-  if (unwritten) write(results[1 - cur]);
   stop_all();
   std::fflush(out);
   if (reader.error()) throw read_error(options.name, reader.error());

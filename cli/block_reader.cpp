@@ -10,7 +10,7 @@
 
 namespace pp::cli {
 
-BlockReader::BlockReader(std::FILE* f, size_t max_line, size_t capacity, bool map)
+BlockReader::BlockReader(std::FILE* f, size_t max_line, size_t capacity, size_t in_use, bool map)
     : fd_(fileno(f)), max_(max_line), capacity_(std::max(capacity, max_line + (size_t{1} << 16))) {
   struct stat st;
   if (!map || fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return;
@@ -21,7 +21,8 @@ BlockReader::BlockReader(std::FILE* f, size_t max_line, size_t capacity, bool ma
   madvise(m, static_cast<size_t>(st.st_size), MADV_SEQUENTIAL);
   map_ = static_cast<const char*>(m);
   map_size_ = static_cast<size_t>(st.st_size);
-  pos_ = last_start_ = given_back_ = static_cast<size_t>(at);
+  pos_ = given_back_ = static_cast<size_t>(at);
+  starts_.assign(std::max<size_t>(in_use, 2) - 1, pos_);
 }
 
 BlockReader::~BlockReader() {
@@ -36,10 +37,11 @@ void BlockReader::give_back(size_t from, size_t to) {
 }
 
 bool BlockReader::fill_mapped(LineBlock& b, size_t max_lines) {
-  // The block before the last one is done with: its pages go back.
-  give_back(given_back_, last_start_);
-  given_back_ = std::max(given_back_, last_start_);
-  last_start_ = pos_;
+  // Blocks before those in use are done with: their pages go back.
+  give_back(given_back_, starts_.front());
+  given_back_ = std::max(given_back_, starts_.front());
+  starts_.erase(starts_.begin());
+  starts_.push_back(pos_);
   const size_t start = pos_;
   b.base = map_;
   while (b.size() < max_lines && pos_ < map_size_ && pos_ - start < capacity_) {

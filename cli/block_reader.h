@@ -42,8 +42,10 @@ class BlockReader {
  public:
   // `max_line`: the longest line kept; `capacity`: bytes per block (raised
   // to hold at least one line of `max_line` bytes and its newline).
-  // `map` false reads a regular file with read(2) too (for tests).
-  BlockReader(std::FILE* f, size_t max_line, size_t capacity, bool map = true);
+  // `in_use`: how many blocks filled last are still being read (the one
+  // being filled included); `map` false reads a regular file with read(2)
+  // too (for tests).
+  BlockReader(std::FILE* f, size_t max_line, size_t capacity, size_t in_use = 2, bool map = true);
   ~BlockReader();
   BlockReader(const BlockReader&) = delete;
   BlockReader& operator=(const BlockReader&) = delete;
@@ -54,9 +56,9 @@ class BlockReader {
   // the end of the input (then `b` is empty).
   // A read error ends the input like its end would; error() then says
   // which (an errno value, 0 when none).
-  // INVARIANT: the lines of the block filled before stay readable until
-  // the next fill after this one (two blocks are in use at once: one being
-  // worked on while the next is filled).
+  // INVARIANT: the lines of a block stay readable until `in_use` more
+  // blocks have been filled (each block owns its buffer; a mapped file
+  // gives back only the pages before the blocks in use).
   bool fill(LineBlock& b, size_t max_lines);
   int error() const { return error_; }
   bool mapped() const { return map_ != nullptr; }
@@ -79,7 +81,8 @@ class BlockReader {
   // A mapped file: its bytes, where the next line starts, where the block
   // filled last starts, and what has been given back.
   const char* map_ = nullptr;
-  size_t map_size_ = 0, pos_ = 0, last_start_ = 0, given_back_ = 0;
+  size_t map_size_ = 0, pos_ = 0, given_back_ = 0;
+  std::vector<size_t> starts_;  // where the last in_use - 1 blocks start, oldest first
   long count_ = 0;
 };
 

@@ -32,7 +32,7 @@ std::vector<Line> read_all(const std::string& input, size_t max_line, size_t cap
   std::FILE* f = std::tmpfile();
   std::fwrite(input.data(), 1, input.size(), f);
   std::rewind(f);
-  BlockReader r(f, max_line, capacity, map);
+  BlockReader r(f, max_line, capacity, 2, map);
   CHECK(r.mapped() == (map && !input.empty()));
   LineBlock b;
   std::vector<Line> out;
