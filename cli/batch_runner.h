@@ -52,7 +52,7 @@ struct BatchOptions {
   // fast workers (evaluate), small where each line is slow (explain), so
   // that results keep coming.
   size_t block_lines = 4096;
-  size_t chunk_lines = 64;
+  size_t chunk_lines = 256;
   bool flush_each = false;  // flush the output after each line (one job) or block
 };
 
