@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 
+#include "model/case_fast_reader.h"
 #include "model/case_generator.h"
 #include "model/case_reader.h"
 #include "model/case_writer.h"
@@ -135,4 +136,30 @@ TEST_CASE("fast and strict readers agree on every bad case and the JSONTestSuite
     if (!agree(fast, strict, text)) ++differences;
   }
   CHECK(differences == 0);
+}
+
+TEST_CASE("fast reader: the next line of a batch is read against the last one's shape", "[reader]") {
+  // The replay is what makes batches fast; the differential tests above
+  // check it gives what the strict reader gives, this that it is taken.
+  auto policy = pp::model::load_bundled_policy();
+  pp::model::FastCaseReader fast(policy->vocab);
+  pp::model::GeneratorOptions go;
+  go.seed = 3;
+  pp::model::CaseGenerator gen(*policy, go);
+  Case c(policy->vocab);
+  std::string a = pp::model::write_case_json(policy->vocab, gen.next());
+  std::string b = pp::model::write_case_json(policy->vocab, gen.next());
+  REQUIRE(a != b);
+  REQUIRE(fast.read(a, c));
+  CHECK(fast.shape_hits() == 0);  // the first case is read in full
+  REQUIRE(fast.read(b, c));
+  CHECK(fast.shape_hits() == 1);  // same keys and spacing, other values
+  std::string spaced = b;
+  spaced.insert(1, " ");  // one more space: another shape, read in full
+  REQUIRE(fast.read(spaced, c));
+  CHECK(fast.shape_hits() == 1);
+  REQUIRE(fast.read(spaced, c));
+  CHECK(fast.shape_hits() == 2);
+  CHECK_FALSE(fast.read(spaced.substr(0, spaced.size() - 1), c));  // cut short: declined
+  CHECK(fast.shape_hits() == 2);
 }
