@@ -164,7 +164,8 @@ class FastCaseReader::Scan {
  public:
   // INVARIANT: known atoms are recorded as bits (a store through the byte
   // array `known` could alias the cursor and force it out of registers);
-  // the caller copies them to `out.known` afterwards.
+  // the caller copies them to `out.known` afterwards. A replay passes no
+  // bits: its shape says which atoms its steps set.
   // `record`, when given, receives the shape of the case read (see Shape).
   Scan(const FastCaseReader& r, std::string_view json, Case& out, std::uint64_t* known_bits, Shape* record)
       : r_(r), p_(json.data()), end_(json.data() + json.size()), out_(out), value_(out.value.data()),
