@@ -48,3 +48,14 @@ TEST_CASE("GNU parallel --pipe --keep-order gives the single-process output") {
   std::remove(cases.c_str());
   std::remove(out.c_str());
 }
+
+TEST_CASE("a directory given as a batch is refused with one line, exit 2") {
+  std::string dir = std::string(PP_SOURCE_DIR) + "/tests";
+  for (const char* jobs : {"1", "2"}) {
+    auto r = pp::test::run("evaluate --batch " + dir + " --jobs " + jobs);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(pp::test::count_lines(r.err) == 1);
+    CHECK(r.err.find(dir + ": error: is a directory (expected a JSONL file of cases, one per line)") != std::string::npos);
+  }
+}
