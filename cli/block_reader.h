@@ -3,10 +3,12 @@
 //
 // A regular file is mapped into memory (no copy from the page cache at
 // all); the pages of blocks done with are given back, so the resident
-// memory stays at about two blocks whatever the file's size. Anything else
-// (a pipe, a terminal) is read with read(2) into the block's own buffer.
-// Either way a block holds at most `capacity` bytes, and a line over the
-// cap is skipped (its bytes are not kept) and marked too long.
+// memory stays at about the blocks in use whatever the file's size. The
+// file is taken at the size it has when opened; one truncated while it is
+// read ends the process with SIGBUS, as with any reader that maps files.
+// Anything else (a pipe, a terminal) is read with read(2) into the block's
+// own buffer. Either way a block holds at most `capacity` bytes, and a line
+// over the cap is skipped (its bytes are not kept) and marked too long.
 #pragma once
 #include <cstdio>
 #include <memory>
