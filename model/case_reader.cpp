@@ -5,10 +5,10 @@
 // by the fast path (case_fast_reader.h); whatever it declines is read here.
 #include "model/case_reader.h"
 
-#include <algorithm>
-
-#include <cmath>
 #include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include "model/case_fast_reader.h"
 #include "model/evaluator.h"

@@ -1,10 +1,10 @@
 #include "model/evaluator.h"
 
-#include "model/unmet_walk.h"
-
 #include <algorithm>
 #include <cmath>
 #include <functional>
+
+#include "model/unmet_walk.h"
 
 namespace pp::model {
 
@@ -170,15 +170,20 @@ void Evaluator::evaluate_into(const Case& c, Evaluation& out) const {
   else out.decision = Tri::Unknown;
 }
 
+const Case& Evaluator::closure(const Case& c, Case& scratch) const {
+  for (int a : clause_atoms_)
+    if (!c.known[a]) {
+      scratch = c;
+      close_under_relations(scratch);
+      return scratch;
+    }
+  return c;
+}
+
 Evaluation Evaluator::evaluate(const Case& c) const {
   Evaluation ev;
-  if (policy_.relations.empty()) {
-    evaluate_into(c, ev);
-  } else {
-    Case closed = c;
-    close_under_relations(closed);
-    evaluate_into(closed, ev);
-  }
+  Case scratch;
+  evaluate_into(closure(c, scratch), ev);
   return ev;
 }
 

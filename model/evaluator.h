@@ -34,13 +34,10 @@ class Evaluator {
   // Propagates the domain relations that are clauses (unit propagation), so
   // implied facts count as known; returns the closed case.
   void close_under_relations(Case& c) const;
-  // True when closing `c` would change nothing: every atom of the clauses
-  // is known (the batch path then skips copying the case to close it).
-  bool closed(const Case& c) const {
-    for (int a : clause_atoms_)
-      if (!c.known[a]) return false;
-    return true;
-  }
+  // `c` closed under the relations: `c` itself when closing would change
+  // nothing (every atom of the clauses is known, as in a fully stated case:
+  // no copy), else a closed copy made in `scratch`.
+  const Case& closure(const Case& c, Case& scratch) const;
 
   // Evaluates every criterion and the decision (after closing `c`).
   Evaluation evaluate(const Case& c) const;

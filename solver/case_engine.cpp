@@ -118,13 +118,8 @@ CaseResult CaseEngine::evaluate(const model::Case& c) {
 }
 
 void CaseEngine::evaluate_into(const model::Case& c, CaseResult& out) {
-  const model::Case* closed = &c;  // a fully stated case is its own closure (no copy)
-  if (!evaluator_.closed(c)) {
-    scratch_ = c;
-    evaluator_.close_under_relations(scratch_);
-    closed = &scratch_;
-  }
-  evaluator_.evaluate_into(*closed, out.evaluation);
+  const model::Case& closed = evaluator_.closure(c, scratch_);
+  evaluator_.evaluate_into(closed, out.evaluation);
   out.decision = model::decision_of(out.evaluation.decision);
   out.decisive_unknowns.clear();
   out.exact = true;
@@ -132,15 +127,14 @@ void CaseEngine::evaluate_into(const model::Case& c, CaseResult& out) {
   out.reason.clear();
   // Three-valued logic is sound: a True/False decision holds for every completion.
   if (out.decision != model::Decision::Undetermined) return;
-  solve(*closed, out);
+  solve(closed, out);
 }
 
 CaseResult CaseEngine::evaluate_with_solver(const model::Case& c) {
   CaseResult out;
-  scratch_ = c;
-  evaluator_.close_under_relations(scratch_);
-  evaluator_.evaluate_into(scratch_, out.evaluation);
-  solve(scratch_, out);
+  const model::Case& closed = evaluator_.closure(c, scratch_);
+  evaluator_.evaluate_into(closed, out.evaluation);
+  solve(closed, out);
   return out;
 }
 
