@@ -66,7 +66,7 @@ int default_jobs() {
 
 bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
                const std::function<std::unique_ptr<LineWorker>()>& make_worker) {
-  BlockReader reader(in, options.max_line, kBlockBytes, kSlots);
+  BlockReader reader(in, options.max_line, kBlockBytes);
   int jobs = std::max(1, options.jobs);
   const size_t block_lines = std::max<size_t>(1, options.block_lines);
   bool ok = true;

@@ -1,8 +1,9 @@
 // Streaming JSONL batches on all cores (cli layer): lines are read in
 // blocks (block_reader.h) and worker threads read them in place, a chunk of
 // lines at a time; the results are written in input order, so `--jobs N`
-// prints exactly what `--jobs 1` does. Memory is bounded by two blocks and
-// their results, whatever the input size.
+// prints exactly what `--jobs 1` does. Memory is bounded by the blocks in
+// flight (one with `--jobs 1`, three otherwise, 4 MiB each) and their
+// results, whatever the input size.
 #pragma once
 #include <cstdio>
 #include <functional>
