@@ -36,19 +36,23 @@ std::uint32_t load32(const char* p) {
   return x;
 }
 
+#ifdef __SSE2__
+inline unsigned equal16(const char* a, const char* b) {  // bit i: a[i] == b[i]
+  __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+  __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)));
+}
+#endif
+
 // a[0..n) == b[0..n), in 16-byte blocks where SSE2 has them, else in
 // word-sized loads (the last block may overlap the one before).
 inline bool same_bytes(const char* a, const char* b, size_t n) {
 #ifdef __SSE2__
   if (n >= 16) {
-    for (size_t i = 0; i + 16 < n; i += 16) {
-      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
-      __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-      if (_mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) != 0xffff) return false;
-    }
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + n - 16));
-    __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + n - 16));
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) == 0xffff;
+    if (n <= 32) return (equal16(a, b) & equal16(a + n - 16, b + n - 16)) == 0xffff;
+    for (size_t i = 0; i + 16 < n; i += 16)
+      if (equal16(a + i, b + i) != 0xffff) return false;
+    return equal16(a + n - 16, b + n - 16) == 0xffff;
   }
 #endif
   if (n >= 8) {
@@ -61,6 +65,28 @@ inline bool same_bytes(const char* a, const char* b, size_t n) {
     if (a[i] != b[i]) return false;
   return true;
 }
+
+// The length of `true` or `false` at p (8 bytes can be read there), 0 when
+// neither; `b` is the value. Without branching on the value: true and false
+// come in no order a predictor could learn.
+inline int bool_at(const char* p, bool& b) {
+  std::uint64_t w = load64(p);
+  bool t = (w & 0xffffffffu) == load32("true");
+  bool f = (w & 0xffffffffffu) == (load32("fals") | std::uint64_t{'e'} << 32);
+  b = t;
+  return (t | f) ? 5 - static_cast<int>(t) : 0;
+}
+
+// The same where at least 16 bytes can be read at a and at b, whatever n.
+inline bool same_bytes_padded(const char* a, const char* b, size_t n) {
+#ifdef __SSE2__
+  if (n <= 16) return ((~equal16(a, b) & 0xffff) & ((1u << n) - 1)) == 0;
+#endif
+  return same_bytes(a, b, n);
+}
+
+// Bytes after a shape's literals, so that a 16-byte block read at any of them stays inside.
+constexpr size_t kLiteralPadding = 16;
 
 // kSpread[b]: byte i is bit i of b (a byte of the known bitset as 8 flags).
 struct SpreadTable {
@@ -184,24 +210,39 @@ class FastCaseReader::Scan {
   // for byte, and each value is read by the same code the general scan
   // used at that place. Returns false at the first difference.
   bool replay(const Shape& shape) {
-    const char* lits = shape.literals.data();
-    for (const Step& s : shape.steps) {
-      if (static_cast<size_t>(end_ - p_) < s.length || !same_bytes(p_, lits + s.offset, s.length)) return false;
-      p_ += s.length;
+    const char* lits = shape.literals.data();  // INVARIANT: kLiteralPadding bytes follow
+    const Step* s = shape.steps.data();
+    while (true) {
+      // A run of booleans, the most common steps, inline and with the
+      // cursor in a register (no call, no dispatch).
+      const char* p = p_;
+      while (s->kind == Step::Bool && static_cast<size_t>(end_ - p) >= s->length + 16) {
+        if (!same_bytes_padded(p, lits + s->offset, s->length)) return false;
+        p += s->length;
+        bool b;
+        int n = bool_at(p, b);
+        if (n == 0) return false;
+        value_[s->arg] = b ? 1.0 : 0.0;
+        p += n;
+        ++s;
+      }
+      p_ = p;
+      if (static_cast<size_t>(end_ - p_) < s->length || !same_bytes(p_, lits + s->offset, s->length)) return false;
+      p_ += s->length;
       bool ok = false;
-      switch (s.kind) {
+      switch (s->kind) {
         case Step::End: return p_ == end_;
         case Step::CaseId: ok = case_id(); break;
-        case Step::Bool: ok = bool_value(s.arg); break;
-        case Step::Number: ok = number_value(fact_info(s.arg)); break;
-        case Step::Enum: ok = enum_value(fact_info(s.arg)); break;
-        case Step::EnumSet: ok = enum_set_value(fact_info(s.arg)); break;
-        case Step::GroupArray: ok = group_array_value(fact_info(s.arg)); break;
-        case Step::CodeList: ok = code_list(fact_info(s.arg), s.arg); break;
+        case Step::Bool: ok = bool_value(s->arg); break;
+        case Step::Number: ok = number_value(fact_info(s->arg)); break;
+        case Step::Enum: ok = enum_value(fact_info(s->arg)); break;
+        case Step::EnumSet: ok = enum_set_value(fact_info(s->arg)); break;
+        case Step::GroupArray: ok = group_array_value(fact_info(s->arg)); break;
+        case Step::CodeList: ok = code_list(fact_info(s->arg), s->arg); break;
       }
       if (!ok) return false;
+      ++s;
     }
-    return false;  // INVARIANT: a recorded shape ends with an End step
   }
 
  private:
@@ -420,19 +461,14 @@ class FastCaseReader::Scan {
 
   // The values, one per kind of step; each reads one JSON value at p_.
   bool bool_value(int atom) {
-    if (end_ - p_ >= 8) {
-      // Without branching on the value (true and false come in no order a
-      // predictor could learn): compare both spellings at once.
-      std::uint64_t w = load64(p_);
-      bool t = (w & 0xffffffffu) == load32("true");
-      bool f = (w & 0xffffffffffu) == (load32("fals") | std::uint64_t{'e'} << 32);
-      if (!(t | f)) return false;
-      p_ += 5 - static_cast<int>(t);
-      set(atom, t ? 1.0 : 0.0);
-      return true;
-    }
     bool b;
-    if (!boolean(b)) return false;
+    if (end_ - p_ >= 8) {
+      int n = bool_at(p_, b);
+      if (n == 0) return false;
+      p_ += n;
+    } else if (!boolean(b)) {
+      return false;
+    }
     set(atom, b ? 1.0 : 0.0);
     return true;
   }
@@ -589,6 +625,7 @@ bool FastCaseReader::read(std::string_view json, Case& out) {
   }
   for (; i < n; ++i) known[i] = known_bits_[i >> 6] >> (i & 63) & 1;
   recording_.known.assign(out.known.begin(), out.known.end());
+  recording_.literals.append(kLiteralPadding, '\0');  // a replay reads literals in 16-byte blocks
   std::swap(shape_, recording_);  // the next case is likely to have this one's shape
   return true;
 }
