@@ -211,7 +211,7 @@ class FastCaseReader::Scan {
   // used at that place. Returns false at the first difference.
   bool replay(const Shape& shape) {
     const char* lits = shape.literals.data();  // INVARIANT: kLiteralPadding bytes follow
-    const Step* s = shape.steps.data();
+    const Step* s = shape.steps.data();  // INVARIANT: the last step is End, where the loop returns
     while (true) {
       // A run of booleans, the most common steps, inline and with the
       // cursor in a register (no call, no dispatch).
