@@ -39,7 +39,7 @@ CriteriaProgram::CriteriaProgram(const Policy& policy, bool bit_words)
 
 std::int32_t CriteriaProgram::compile(const Expr& e, std::int32_t dst) {
   auto emit = [&](Kind kind, std::int32_t d, std::int32_t arg, size_t n = 0) {
-    code_.push_back(Instr{kind, e.cmp, static_cast<std::uint16_t>(n), d, arg, e.number});
+    code_.push_back(Instr{kind, e.cmp, static_cast<std::uint32_t>(n), d, arg, e.number});
     return d;
   };
   switch (e.op) {
@@ -198,14 +198,14 @@ void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri de
       case Kind::Or: {
         unsigned seen = 0;
         const std::int32_t* o = operands + in.arg;
-        for (int k = 0; k < in.n; ++k) seen |= 1u << static_cast<unsigned>(v[o[k]]);
+        for (std::uint32_t k = 0; k < in.n; ++k) seen |= 1u << static_cast<unsigned>(v[o[k]]);
         r = (in.kind == Kind::And ? kAndOf : kOrOf)[seen];
         break;
       }
       case Kind::Count: {
         int lo = 0, unk = 0;
         const std::int32_t* o = operands + in.arg;
-        for (int k = 0; k < in.n; ++k) {
+        for (std::uint32_t k = 0; k < in.n; ++k) {
           lo += v[o[k]] == Tri::True;
           unk += v[o[k]] == Tri::Unknown;
         }
@@ -217,7 +217,7 @@ void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri de
         // every literal is read (no early exit: it would branch on the data)
         unsigned seen = 0;
         const auto* l = lits + in.arg;
-        for (int k = 0; k < in.n; ++k) {
+        for (std::uint32_t k = 0; k < in.n; ++k) {
           int a = l[k].first;
           seen |= 1u << static_cast<unsigned>(leaf(known[a] != 0, (value[a] != 0) == l[k].second));
         }
@@ -243,7 +243,7 @@ void CriteriaProgram::run(const std::uint8_t* known, const double* value, Tri de
       case Kind::CountLits: {
         int lo = 0, unk = 0;
         const auto* l = lits + in.arg;
-        for (int k = 0; k < in.n; ++k) {
+        for (std::uint32_t k = 0; k < in.n; ++k) {
           int a = l[k].first;
           bool kn = known[a] != 0;
           unk += !kn;

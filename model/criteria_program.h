@@ -45,7 +45,7 @@ class CriteriaProgram {
   struct Instr {
     Kind kind;
     Cmp cmp;
-    std::uint16_t n;
+    std::uint32_t n;  // operands (32 bits cost nothing: an Instr is 24 bytes either way)
     std::int32_t dst;
     std::int32_t arg;
     double number;

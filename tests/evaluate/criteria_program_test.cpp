@@ -38,3 +38,22 @@ TEST_CASE("criteria program: bit words and atom-by-atom reading agree") {
   auto demo = pp::model::load_policy_file(std::string(PP_SOURCE_DIR) + "/tests/policies/demo-bvn-ablation.yaml");
   same_values(*demo, 0.2);
 }
+
+TEST_CASE("criteria program: an and/or of more than 65,535 operands reads every one") {
+  // Policies are data: nothing bounds how many operands an analyst writes.
+  auto demo = pp::model::load_policy_file(std::string(PP_SOURCE_DIR) + "/tests/policies/demo-bvn-ablation.yaml");
+  using pp::model::Expr;
+  using pp::model::Op;
+  for (Op op : {Op::And, Op::Or}) {
+    pp::model::Policy p = *demo;
+    bool unit = op == Op::And;  // the operand that leaves the value open
+    std::vector<Expr> kids(70000, Expr::constant(unit));
+    kids.push_back(Expr::constant(!unit));  // the last one decides
+    p.criteria[0].expr = Expr::make(op, std::move(kids));
+    pp::model::CriteriaProgram program(p);
+    pp::model::Case c(p.vocab);
+    std::vector<pp::model::Tri> crit(p.criteria.size());
+    program.run(c.known.data(), c.value.data(), pp::model::Tri::Unknown, crit.data());
+    CHECK(crit[0] == (unit ? pp::model::Tri::False : pp::model::Tri::True));
+  }
+}
