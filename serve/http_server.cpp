@@ -121,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_header() {
     busy_ = false;
+    head_ = false;
     if (core_.stopping) return close();
     parser_.emplace();
     parser_->header_limit(core_.opt.limits.max_header);
@@ -202,6 +203,7 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = msg.keep_alive() && !core_.stopping;
     Request req;
     req.method = std::string(msg.method_string());
+    head_ = msg.method() == http::verb::head;
     req.target = std::string(msg.target());
     for (const auto& f : msg) {
       std::string name(f.name_string());
@@ -261,6 +263,7 @@ class Session : public std::enable_shared_from_this<Session> {
     set_common(*res, r);
     res->body() = std::move(r.body);
     res->prepare_payload();
+    if (head_) res->body().clear();  // HEAD: the GET's headers, Content-Length included, no body
     core_.observe(route_, status_, start_);
     stream_.expires_after(core_.opt.limits.write_timeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
@@ -330,6 +333,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reject_;
   bool busy_ = false;
   bool keep_alive_ = false;
+  bool head_ = false;
   int route_ = -1;
   int status_ = 0;
   std::string request_id_;
