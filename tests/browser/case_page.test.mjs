@@ -77,10 +77,11 @@ try {
   if (shots) await page.screenshot({ path: join(shots, 'serve-case-page-approved.png'), fullPage: false });
 
   step = 'a denied case: T3 instead of L1';
-  await page.uncheck('#f-request_levels input[value="L1"]');
+  // (in an order where every state in between is a valid case)
   await page.check('#f-request_levels input[value="T3"]');
-  await page.fill('#f-request_cpt input[data-code="22514"]', '0');
+  await page.uncheck('#f-request_levels input[value="L1"]');
   await page.fill('#f-request_cpt input[data-code="22513"]', '1');
+  await page.fill('#f-request_cpt input[data-code="22514"]', '0');
   await page.fill('#case_id', 'denied-t3');
   await settled();
   assert.equal(await decision(), 'Not medically necessary');
