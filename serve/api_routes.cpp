@@ -258,7 +258,11 @@ PolicyTarget policy_target(const RequestContext& ctx, const std::string& id, con
     }
     if (k == "reading") t.readings.push_back(v);
   }
-  t.policy = ctx.service.policies().under(*t.loaded, t.readings);
+  try {
+    t.policy = ctx.service.policies().under(*t.loaded, t.readings);
+  } catch (const std::length_error& e) {
+    throw HttpError(503, e.what());
+  }
   return t;
 }
 

@@ -214,3 +214,63 @@ TEST_CASE("random and malformed requests never take the process down", "[serve][
   CHECK(http(s.port(), "GET", "/healthz").status == 200);
   CHECK(http(s.port(), "POST", "/v1/policies/CMM-607/evaluate", ex).status == 200);
 }
+
+TEST_CASE("Expect: 100-continue, HEAD and HTTP/1.0 are answered as HTTP says", "[serve]") {
+  ServerProcess s("--threads 1");
+  std::string ex = pp::test::slurp(kExample);
+  HttpConnection c(s.port());
+  c.send_raw("POST /v1/policies/CMM-607/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Expect: 100-continue\r\nContent-Length: " + std::to_string(ex.size()) + "\r\n\r\n");
+  auto cont = c.read_response(5s);
+  CHECK(cont.status == 100);
+  c.send_raw(ex);
+  auto r = c.read_response(5s);
+  CHECK(r.status == 200);
+  CHECK(nlohmann::json::parse(r.body)["decision"] == "medically_necessary");
+
+  c.send_raw("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  // HEAD: the headers of the GET, no body (read the next answer to be sure)
+  char buf[4096];
+  std::this_thread::sleep_for(200ms);
+  ssize_t n = recv(c.fd(), buf, sizeof buf, MSG_DONTWAIT);
+  REQUIRE(n > 0);
+  std::string head(buf, static_cast<size_t>(n));
+  CHECK(head.find("HTTP/1.1 200 OK") == 0);
+  CHECK(head.find("Content-Length: ") != std::string::npos);
+  CHECK(head.substr(head.find("\r\n\r\n") + 4).empty());
+  CHECK(c.request("GET", "/healthz").status == 200);  // still in step
+
+  HttpConnection old(s.port());
+  old.send_raw("GET /healthz HTTP/1.0\r\n\r\n");
+  auto o = old.read_response(5s);
+  CHECK(o.status == 200);
+  CHECK(old.closed_by_peer(2s));  // HTTP/1.0 without keep-alive: closed after the answer
+}
+
+TEST_CASE("combinations of readings are bounded", "[serve]") {
+  ServerProcess s("--threads 1");
+  auto p = nlohmann::json::parse(http(s.port(), "GET", "/v1/policies/CMM-607").body);
+  std::string ex = pp::test::slurp(kExample);
+  // Walk combinations of two ambiguities' readings until the cap answers 503.
+  std::vector<std::string> targets;
+  const auto& ambs = p["ambiguities"];
+  for (const auto& a : ambs)
+    for (const auto& b : ambs)
+      if (a["id"] < b["id"])
+        for (const auto& ra : a["readings"])
+          for (const auto& rb : b["readings"])
+            targets.push_back("?reading=" + a["id"].get<std::string>() + "%3D" + ra["id"].get<std::string>() +
+                              "&reading=" + b["id"].get<std::string>() + "%3D" + rb["id"].get<std::string>());
+  int ok = 0, refused = 0;
+  for (const auto& t : targets) {
+    int status = http(s.port(), "POST", "/v1/policies/CMM-607/evaluate" + t, ex).status;
+    ok += status == 200;
+    refused += status == 503;
+  }
+  INFO(targets.size() << " combinations");
+  if (targets.size() > 64) {
+    CHECK(ok == 64);
+    CHECK(refused == static_cast<int>(targets.size()) - 64);
+  }
+  CHECK(http(s.port(), "POST", "/v1/policies/CMM-607/evaluate", ex).status == 200);
+}
