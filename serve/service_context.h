@@ -98,8 +98,9 @@ class ServiceContext {
   // Every Z3 query of the service: a deterministic resource limit, no
   // wall-clock timeout. Debian's Z3 4.8.12 runs timeouts on a shared timer
   // thread pool that deadlocks when several threads use timeouts at once
-  // (Z3Prover/z3 PR #5371, issue #5990): seen here as an explain that never
-  // returned under two threads. Answers equal the CLI's unless a limit is hit.
+  // (Z3Prover/z3 PR #5371, issue #5990); a precaution: the one hang seen while
+  // building this was a slow explain of a near-empty case, not that bug.
+  // Answers equal the CLI's unless a limit is hit.
   solver::Limits solver_limits{0, 50'000'000};
 
  private:
