@@ -43,20 +43,10 @@ const Criterion& Policy::criterion(std::string_view id) const {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Diagnostic d;
-    d.location.file = path;
-    d.message = "cannot read the file (no such file, or not readable)";
-    throw DiagnosticError(d);
-  }
+  if (!in) diagnose(path).fail("cannot read the file (no such file, or not readable)");
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) {
-    Diagnostic d;
-    d.location.file = path;
-    d.message = "cannot read the file (is it a directory?)";
-    throw DiagnosticError(d);
-  }
+  if (in.bad()) diagnose(path).fail("cannot read the file (is it a directory?)");
   return ss.str();
 }
 
@@ -217,17 +207,13 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     raw.push_back(std::move(rc));
   }
   for (const auto& [id, when] : overrides)
-    if (!file_index.count(id)) {
-      Diagnostic d;
-      d.location.file = src.file;
-      d.message = "reading overrides unknown criterion `" + id + "`";
-      throw DiagnosticError(d);
-    }
+    if (!file_index.count(id)) diagnose(src.file).fail("reading overrides unknown criterion `" + id + "`");
 
   // Pass 2: conditions, with references by file index.
   ExprContext ctx;
   ctx.vocab = &p->vocab;
   ctx.file = src.file;
+  ctx.source = src.text;
   ctx.resolve_ref = [&](const std::string& id) {
     auto it = file_index.find(id);
     return it == file_index.end() ? -1 : it->second;
@@ -298,6 +284,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     ExprContext rc;
     rc.vocab = &p->vocab;
     rc.file = p->vocab.file;
+    rc.source = vocab_text;
     for (const auto& rs : p->vocab.relations) {
       rc.line = rs.line;
       rc.column = rs.column;

@@ -6,6 +6,7 @@
 namespace pp::model {
 
 YAML::Node YamlReader::parse(const std::string& text) const {
+  text_ = text;
   try {
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
@@ -24,18 +25,13 @@ Location YamlReader::where(const YAML::Node& n) const {
 }
 
 void YamlReader::fail(const YAML::Node& at, const std::string& msg) const {
-  Diagnostic d;
-  d.location = where(at);
-  d.message = msg;
-  throw DiagnosticError(d);
+  Location l = where(at);
+  diagnose(file_).at(l.line, l.column).source(text_).fail(msg);
 }
 
 void YamlReader::fail(const YAML::Mark& at, const std::string& msg) const {
-  Diagnostic d;
-  d.location.file = file_;
-  if (at.line >= 0) { d.location.line = at.line + 1; d.location.column = at.column + 1; }
-  d.message = msg;
-  throw DiagnosticError(d);
+  if (at.line < 0) diagnose(file_).fail(msg);
+  diagnose(file_).at(at.line + 1, at.column + 1).source(text_).fail(msg);
 }
 
 void YamlReader::expect_map(const YAML::Node& n, const std::string& what,
