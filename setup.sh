@@ -11,7 +11,8 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake pkg-config libz3-dev libboost-graph-dev catch2
   graphviz libgraphviz-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libsimdjson-dev libyaml-cpp-dev libbenchmark-dev libssl-dev cvc5
-  libxml2-utils tidy parallel clang libclang-rt-14-dev chromium)
+  libxml2-utils tidy parallel clang libclang-rt-14-dev chromium
+  wrk nodejs)
 
 install_missing() {
   local missing=()
@@ -39,7 +40,9 @@ case "${1:-run}" in
     ./build/policyproof evaluate model/policies/example-case.json --format text
     ;;
   test)
+    command -v npm >/dev/null || PACKAGES+=(npm)  # Debian's nodejs comes without npm; NodeSource's with it
     install_missing
+    if command -v npm >/dev/null; then (cd tests/browser && npm ci --no-audit --no-fund --prefer-offline >/dev/null); fi  # playwright-core, pinned
     build build -DPP_WERROR=ON
     (cd build && ctest --output-on-failure -j "$(nproc)")
     ;;
