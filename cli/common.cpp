@@ -57,6 +57,18 @@ int guarded(const std::function<int()>& body) {
   }
 }
 
+std::string safe_file_name(std::string_view text, const std::string& extension, std::set<std::string>& taken) {
+  std::string stem;
+  for (char c : text.substr(0, 120)) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    stem += keep ? c : '_';
+  }
+  if (stem.empty() || stem[0] == '.') stem.insert(stem.begin(), '_');
+  std::string name = stem + extension;
+  for (int n = 2; !taken.insert(name).second; ++n) name = stem + "-" + std::to_string(n) + extension;
+  return name;
+}
+
 void add_format_option(CLI::App& cmd, std::string& format) {
   cmd.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
 }
