@@ -39,6 +39,12 @@ int guarded(const std::function<int()>& body);
 // used in this folder) gets `-2`, `-3`... appended instead of a clash.
 std::string safe_file_name(std::string_view text, const std::string& extension, std::set<std::string>& taken);
 
+// Checks made on every subcommand once its options are parsed (throws
+// DiagnosticError): a file option given as '' (`--policy ''`: an unset shell
+// variable must not mean the bundled policy), a `--timeout` that is not a
+// finite number (`nan`).
+void check_common_options(const CLI::App& command);
+
 // Adds `--format text|json` to a subcommand.
 void add_format_option(CLI::App& cmd, std::string& format);
 

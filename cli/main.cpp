@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
     return pp::cli::kExitBadInput;
   }
   for (auto* sub : app.get_subcommands())
-    if (auto it = runners.find(sub->get_name()); it != runners.end()) return pp::cli::finish_output(it->second());
+    if (auto it = runners.find(sub->get_name()); it != runners.end()) {
+      int checked = pp::cli::guarded([&] { return pp::cli::check_common_options(*sub), pp::cli::kExitOk; });
+      if (checked != pp::cli::kExitOk) return checked;
+      return pp::cli::finish_output(it->second());
+    }
   return pp::cli::kExitBadInput;
 }
