@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -54,7 +55,7 @@ int default_jobs() {
 bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
                const std::function<std::unique_ptr<LineWorker>()>& make_worker) {
   BlockReader reader(in, options.max_line, kBlockBytes);
-  int jobs = std::max(1, options.jobs);
+  int jobs = std::clamp(options.jobs, 1, kMaxJobs);
   const size_t block_lines = std::max<size_t>(1, options.block_lines);
   bool ok = true;
 
@@ -158,7 +159,23 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     }
   };
   std::vector<std::thread> threads;
-  for (int w = 0; w < jobs; ++w) threads.emplace_back(work);
+  try {
+    for (int w = 0; w < jobs; ++w) threads.emplace_back(work);
+  } catch (const std::system_error& e) {
+    // Not a crash: the threads made so far stop, and the run says why.
+    {
+      std::lock_guard<std::mutex> lock(m);
+      stop = true;
+      made = jobs;
+    }
+    work_cv.notify_all();
+    for (auto& t : threads) t.join();
+    model::Diagnostic d;
+    d.location.file = options.name;
+    d.message = "cannot start " + std::to_string(jobs) + " worker threads (" + e.code().message() +
+                "); expected a smaller `--jobs`";
+    throw model::DiagnosticError(d);
+  }
   auto stop_all = [&] {
     {
       std::lock_guard<std::mutex> lock(m);
