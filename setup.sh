@@ -2,7 +2,8 @@
 # policyproof set-up: installs what is missing (Debian 12, as root), builds, then
 #   ./setup.sh run    evaluates the bundled example case on the bundled CMM-607 model
 #   ./setup.sh test   builds and runs every test (what .ci/run calls)
-#   ./setup.sh sanitize   the whole test suite under ASan+UBSan (a CI step of its own)
+#   ./setup.sh sanitize   the whole test suite under ASan+UBSan (a CI step of its own; loops
+#                         over thousands of generated cases run a tenth of them there)
 #   ./setup.sh fuzz [S]   libFuzzer on the case reader and the policy loader, S seconds each
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -47,9 +48,12 @@ case "${1:-run}" in
     ;;
   sanitize)
     install_missing
+    # Every test executable (every layer) under ASan+UBSan; the build defines
+    # PP_SANITIZED for the tests, which then draw a tenth of their generated
+    # cases (tests/support/scale.h), so that the step fits CI's hour.
     build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPP_SANITIZE=address,undefined -DPP_BUILD_BENCH=OFF
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-       ctest --output-on-failure -j "$(nproc)")
+       ctest --output-on-failure -j "$(nproc)" --timeout 1500)
     ;;
   fuzz)
     install_missing
