@@ -52,7 +52,7 @@ try {
 
   let seen = 0;
   const settled = async () => {
-    await page.waitForFunction((n) => Number(document.body.dataset.updated || 0) > n, seen, { timeout: 20000 });
+    await page.waitForFunction((n) => Number(document.body.dataset.updated || 0) > n, seen, { timeout: 60000 });
     // the last update wins: wait until no newer one is scheduled
     await page.waitForTimeout(400);
     seen = Number(await page.evaluate(() => document.body.dataset.updated));
