@@ -40,7 +40,7 @@ TEST_CASE("the router matches patterns, names parameters and knows 405 from 404"
   CHECK_FALSE(r.match("GET", "/").route);
 }
 
-TEST_CASE("request targets are percent-decoded; malformed ones refused", "[serve]") {
+TEST_CASE("request targets are percent-decoded, malformed ones refused", "[serve]") {
   std::string path;
   std::vector<std::pair<std::string, std::string>> q;
   REQUIRE(pp::serve::parse_target("/v1/policies/CMM%2D607/evaluate?reading=AMB.x%3DR&reading=AMB.y=S&flag", path, q));
