@@ -555,6 +555,7 @@ Reply DavinciService::crd(const PolicyEntry& e, const std::string& hook_name, co
     bool read_ok = true;
     std::string why;
     try {
+      case_json["case_id"] = o.ref;
       c = en.reader.read(case_json.dump(), "draftOrders:" + o.ref);
     } catch (const model::DiagnosticError& d) {
       read_ok = false;
@@ -941,7 +942,9 @@ Reply DavinciService::next_question(std::string_view body) {
     auto& en = engines(*e);
     model::Case c;
     try {
-      c = en.reader.read(case_json_from_facts(p.vocab, ans.facts).dump(), "QuestionnaireResponse");
+      Json cj = case_json_from_facts(p.vocab, ans.facts);
+      cj["case_id"] = qr.value("id", std::string("QuestionnaireResponse"));
+      c = en.reader.read(cj.dump(), "QuestionnaireResponse");
     } catch (const model::DiagnosticError& d) {
       throw BadInput(std::string("the answers contradict each other: ") + d.what(), "QuestionnaireResponse.item");
     }

@@ -106,7 +106,13 @@ Json make_questionnaire(const model::Policy& p, const FhirMapping& m, const std:
     Json* q = find(items, ew.question);
     if (!q) continue;
     Json cond = {{"question", ew.when}, {"operator", "="}};
-    if (ew.equals.is_boolean()) cond["answerBoolean"] = ew.equals;
+    // A boolean condition is written "!= the other value": shown unless the
+    // answer is known to be the other one (and FHIR.js reads answerBoolean
+    // false as missing).
+    if (ew.equals.is_boolean()) {
+      cond["operator"] = "!=";
+      cond["answerBoolean"] = !ew.equals.get<bool>();
+    }
     else if (ew.equals.is_number()) cond["answerDecimal"] = ew.equals;
     else cond["answerCoding"] = {{"code", ew.equals}};
     (*q)["enableWhen"].push_back(cond);

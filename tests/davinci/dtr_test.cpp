@@ -1,0 +1,293 @@
+// DTR: $questionnaire-package (the whole questionnaire from the vocabulary,
+// the adaptive one seeded from CRD) and the adaptive $next-question walk.
+#include <algorithm>
+
+#include "davinci_support.h"
+#include "model/case_generator.h"
+#include "model/evaluator.h"
+#include "solver/case_engine.h"
+#include "explain/explainer.h"
+
+using namespace pp;
+using namespace pp::test;
+using davinci::DavinciService;
+
+namespace {
+
+const char* kAdaptive = "http://policyproof.example/fhir/Questionnaire/cmm-607-adaptive";
+const char* kFull = "http://policyproof.example/fhir/Questionnaire/cmm-607";
+
+std::shared_ptr<DavinciService> service() {
+  davinci::ServiceOptions o;
+  o.today = "2026-11-29";
+  return std::make_shared<DavinciService>(std::vector{model::load_bundled_policy()}, o);
+}
+
+Json coverage() {
+  return {{"resourceType", "Coverage"}, {"id", "cov-1"}, {"status", "active"},
+          {"beneficiary", {{"reference", "Patient/p1"}}}, {"payor", {{{"reference", "Organization/payer-1"}}}}};
+}
+
+Json package_request(const std::vector<std::string>& questionnaires, const std::string& context = "") {
+  Json p = {{"resourceType", "Parameters"}, {"parameter", {{{"name", "coverage"}, {"resource", coverage()}}}}};
+  p["parameter"].push_back({{"name", "order"}, {"resource", service_request("sr-1", {"22514"}, {"L1"})}});
+  for (const auto& q : questionnaires) p["parameter"].push_back({{"name", "questionnaire"}, {"valueCanonical", q}});
+  if (!context.empty()) p["parameter"].push_back({{"name", "context"}, {"valueString", context}});
+  return p;
+}
+
+Json next(DavinciService& s, const Json& qr, int expect = 200) {
+  Json in = {{"resourceType", "Parameters"}, {"parameter", {{{"name", "questionnaire-response"}, {"resource", qr}}}}};
+  davinci::Reply r = s.next_question(in.dump());
+  INFO(r.body.substr(0, 600));
+  REQUIRE(r.status == expect);
+  Json out = Json::parse(r.body);
+  if (expect != 200) return out;
+  REQUIRE(out["parameter"][0]["name"] == "return");
+  return out["parameter"][0]["resource"];
+}
+
+Json empty_response() {
+  return {{"resourceType", "QuestionnaireResponse"},
+          {"status", "in-progress"},
+          {"questionnaire", kAdaptive},
+          {"extension", {{{"url", "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition/qr-context"},
+                          {"valueReference", {{"reference", "Coverage/cov-1"}}}}}}};
+}
+
+// The answer a full case gives to the question of slot path `path`.
+Json answer_from(const model::Policy& p, const model::Case& c, const std::string& path) {
+  int s = p.vocab.find_slot(path);
+  const auto& sl = p.vocab.slots[static_cast<size_t>(s)];
+  const auto& f = p.vocab.facts[static_cast<size_t>(sl.fact)];
+  Json out = Json::array();
+  auto coding = [&](const std::string& code) { return Json{{"valueCoding", {{"code", code}}}}; };
+  switch (f.type) {
+    case model::FactType::Bool:
+    case model::FactType::Group: out.push_back({{"valueBoolean", c.value[static_cast<size_t>(sl.atoms[0])] != 0}}); break;
+    case model::FactType::Number: out.push_back({{"valueDecimal", c.value[static_cast<size_t>(sl.atoms[0])]}}); break;
+    case model::FactType::Enum:
+      out.push_back(coding(f.values[static_cast<size_t>(c.value[static_cast<size_t>(sl.atoms[0])])]));
+      break;
+    case model::FactType::EnumSet:
+    case model::FactType::CodeList:
+      for (size_t i = 0; i < sl.atoms.size(); ++i)
+        if (c.value[static_cast<size_t>(sl.atoms[i])] != 0) out.push_back(coding(f.values[i]));
+      break;
+  }
+  return out;
+}
+
+std::string covered_of(const Json& qr) {
+  for (const auto& x : qr.value("extension", Json::array()))
+    if (x["url"] == kCi) {
+      CHECK(ci_violations(x).empty());
+      return ci_code(ci_parts(x), "covered");
+    }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("$questionnaire-package returns the whole questionnaire generated from the vocabulary", "[davinci][dtr]") {
+  auto s = service();
+  auto p = model::load_bundled_policy();
+  FhirValidator fv;
+  davinci::Reply r = s->questionnaire_package(package_request({}).dump());
+  REQUIRE(r.status == 200);
+  Json out = Json::parse(r.body);
+  fv.add(out);
+  REQUIRE(out["parameter"].size() == 1);
+  CHECK(out["parameter"][0]["name"] == "packagebundle");
+  const Json& bundle = out["parameter"][0]["resource"];
+  CHECK(bundle["type"] == "collection");
+  const Json& q = bundle["entry"][0]["resource"];
+  CHECK(q["resourceType"] == "Questionnaire");
+  CHECK(q["url"] == kFull);
+  CHECK(bundle["entry"][1]["resource"]["resourceType"] == "QuestionnaireResponse");
+  CHECK(bundle["entry"][1]["resource"]["questionnaire"] == std::string(kFull) + "|v1.0.2026");
+  // Every slot of the vocabulary is a question whose linkId is its path.
+  std::map<std::string, Json> items;
+  for (const auto& it : q["item"]) {
+    if (it["type"] == "group")
+      for (const auto& k : it["item"]) items[k["linkId"]] = k;
+    else items[it["linkId"]] = it;
+  }
+  CHECK(items.size() == p->vocab.slots.size());
+  for (const auto& sl : p->vocab.slots) CHECK(items.count(sl.path) == 1);
+  CHECK(items["pain.duration_weeks"]["type"] == "decimal");
+  bool unit = false, min = false;
+  for (const auto& x : items["pain.duration_weeks"]["extension"]) {
+    unit = unit || (x["url"].get<std::string>().find("questionnaire-unit") != std::string::npos && x["valueCoding"]["code"] == "wk");
+    min = min || (x["url"].get<std::string>().find("minValue") != std::string::npos && x["valueDecimal"] == 0);
+  }
+  CHECK(unit);
+  CHECK(min);
+  CHECK(items["contraindications.active_infection"]["type"] == "boolean");
+  CHECK(items["request.technique"]["type"] == "choice");
+  CHECK(items["request.technique"]["answerOption"].size() == 8);
+  CHECK(items["request.levels"]["repeats"] == true);
+  CHECK(items["conservative_care.analgesic_weeks"]["enableWhen"][0]["question"] == "conservative_care.analgesics_contraindicated");
+  CHECK(items["conservative_care.analgesic_weeks"]["enableWhen"][0]["operator"] == "!=");
+  CHECK(items["conservative_care.analgesic_weeks"]["enableWhen"][0]["answerBoolean"] == true);
+
+  // A questionnaire this service does not have: a warning in `outcome` (oper-9).
+  r = s->questionnaire_package(package_request({"http://elsewhere.example/Questionnaire/x"}).dump());
+  out = Json::parse(r.body);
+  CHECK(out["parameter"].back()["name"] == "outcome");
+  fv.add(out);
+  // No coverage: refused.
+  Json bad = package_request({});
+  bad["parameter"].erase(0);
+  r = s->questionnaire_package(bad.dump());
+  CHECK(r.status == 400);
+  fv.add(Json::parse(r.body));
+  fv.check("dtr-package");
+}
+
+TEST_CASE("enableWhen is sound: a question shown only given an answer never matters otherwise", "[davinci][dtr]") {
+  auto p = model::load_bundled_policy();
+  auto m = davinci::load_bundled_fhir_mapping(p->vocab);
+  model::Evaluator ev(*p);
+  model::GeneratorOptions go;
+  go.seed = 7;
+  model::CaseGenerator gen(*p, go);
+  REQUIRE(!m->enable_when.empty());
+  for (int i = 0; i < 400; ++i) {
+    model::Case c = gen.next();
+    for (const auto& ew : m->enable_when) {
+      int when = p->vocab.find_slot(ew.when);
+      int q = p->vocab.find_slot(ew.question);
+      model::Case off = c;
+      off.set(p->vocab.slots[static_cast<size_t>(when)].atoms[0], ew.equals.get<bool>() ? 0.0 : 1.0);
+      std::set<int> decisions;
+      for (const auto& val : explain::question_values(*p, q)) {
+        model::Case t = off;
+        const auto& atoms = p->vocab.slots[static_cast<size_t>(q)].atoms;
+        for (size_t j = 0; j < atoms.size(); ++j) t.set(atoms[j], val[j]);
+        decisions.insert(static_cast<int>(ev.evaluate(t).decision));
+      }
+      INFO(ew.question);
+      CHECK(decisions.size() == 1);
+    }
+  }
+}
+
+TEST_CASE("$next-question: adaptive walks from empty to the decision `evaluate` gives", "[davinci][dtr]") {
+  auto s = service();
+  auto p = model::load_bundled_policy();
+  solver::CaseEngine engine(p);
+  FhirValidator fv;
+  model::GeneratorOptions go;
+  go.seed = 11;
+  model::CaseGenerator gen(*p, go);
+  std::vector<int> asked;
+  int approved = 0, denied = 0;
+  const int kCases = 60;
+  for (int i = 0; i < kCases; ++i) {
+    model::Case full = gen.next();
+    solver::CaseResult expect = engine.evaluate(full);
+    REQUIRE(expect.decision != model::Decision::Undetermined);
+    Json qr = empty_response();
+    int questions = 0;
+    std::string covered;
+    for (int step = 0; step < 200; ++step) {
+      qr = next(*s, qr);
+      if (i < 2) fv.add({{"resourceType", "Parameters"}, {"parameter", {{{"name", "return"}, {"resource", qr}}}}});
+      if (qr["status"] == "completed") {
+        covered = covered_of(qr);
+        break;
+      }
+      Json& last = qr["item"].back();
+      REQUIRE(!last.contains("answer"));
+      std::string id = last["linkId"];
+      if (id == "prior-authorization.issue-identifier") {
+        last["answer"] = {{{"valueBoolean", true}}};
+      } else {
+        last["answer"] = answer_from(*p, full, id);
+        ++questions;
+      }
+    }
+    INFO("case " << i);
+    if (expect.decision == model::Decision::MedicallyNecessary) {
+      ++approved;
+      CHECK(covered == "covered");
+    } else {
+      ++denied;
+      CHECK(covered == "not-covered");
+    }
+    asked.push_back(questions);
+  }
+  std::sort(asked.begin(), asked.end());
+  const size_t full_size = p->vocab.slots.size();
+  WARN("adaptive walk over " << kCases << " generated cases (" << approved << " approved, " << denied
+                             << " denied): questions asked median " << asked[asked.size() / 2] << ", max "
+                             << asked.back() << ", of " << full_size << " in the full questionnaire");
+  CHECK(asked[asked.size() / 2] < static_cast<int>(full_size));
+  fv.check("dtr-walk");
+}
+
+TEST_CASE("$next-question: CRD prefetch answers seed the adaptive form", "[davinci][dtr]") {
+  auto s = service();
+  FhirValidator fv;
+  Json req = order_sign({service_request("sr-1", {"22514"}, {"L1"})}, {condition("M80.08XA", 1)}, {});
+  davinci::Reply crd = s->hook("cmm-607-order-sign", req.dump());
+  REQUIRE(crd.status == 200);
+  std::string assertion = crd.audit[0]["coverage_assertion_id"];
+  davinci::Reply r = s->questionnaire_package(package_request({std::string(kAdaptive) + "|v1.0.2026"}, assertion).dump());
+  REQUIRE(r.status == 200);
+  Json out = Json::parse(r.body);
+  fv.add(out);
+  const Json& bundle = out["parameter"][0]["resource"];
+  CHECK(bundle["entry"][0]["resource"]["url"] == kAdaptive);
+  bool adaptive_ext = false;
+  for (const auto& x : bundle["entry"][0]["resource"]["extension"])
+    adaptive_ext = adaptive_ext || x["url"].get<std::string>().find("questionnaireAdaptive") != std::string::npos;
+  CHECK(adaptive_ext);
+  Json qr = bundle["entry"][1]["resource"];
+  CHECK(qr["questionnaire"] == "#adaptive");
+  std::set<std::string> seeded;
+  for (const auto& it : qr["item"]) seeded.insert(it["linkId"].get<std::string>());
+  CHECK(seeded.count("imaging.findings.osteoporotic_vcf") == 1);
+  CHECK(seeded.count("request.levels") == 1);
+  Json after = next(*s, qr);
+  CHECK(after["status"] == "in-progress");
+  std::string asked = after["item"].back()["linkId"];
+  CHECK(seeded.count(asked) == 0);
+  CHECK(after["contained"][0]["item"].size() == after["item"].size());
+  fv.add({{"resourceType", "Parameters"}, {"parameter", {{{"name", "return"}, {"resource", after}}}}});
+  fv.check("dtr-seed");
+}
+
+TEST_CASE("$next-question refuses what it cannot read, with an OperationOutcome", "[davinci][dtr]") {
+  auto s = service();
+  FhirValidator fv;
+  auto expect_error = [&](const Json& qr, int status, const std::string& needle) {
+    Json oo = next(*s, qr, status);
+    CHECK(oo["resourceType"] == "OperationOutcome");
+    INFO(oo.dump());
+    CHECK(oo["issue"][0]["diagnostics"].get<std::string>().find(needle) != std::string::npos);
+    fv.add(oo);
+  };
+  Json qr = next(*s, empty_response());
+  Json bad = qr;
+  bad["item"].push_back({{"linkId", "patient.pregnant"}, {"answer", {{{"valueBoolean", true}}}}});
+  expect_error(bad, 400, "unknown question");
+  bad = qr;
+  bad["item"].back()["answer"] = {{{"valueString", "maybe"}}};
+  expect_error(bad, 400, "expected");
+  bad = qr;
+  bad["item"] = {{{"linkId", "pain.duration_weeks"}, {"answer", {{{"valueDecimal", -3}}}}}};
+  expect_error(bad, 400, "bounds");
+  bad = empty_response();
+  bad["questionnaire"] = "http://elsewhere.example/Questionnaire/x";
+  expect_error(bad, 404, "no adaptive questionnaire");
+  bad = empty_response();
+  bad.erase("extension");
+  expect_error(bad, 400, "Coverage");
+  davinci::Reply r = s->next_question("{\"resourceType\": \"Parameters\"}");
+  CHECK(r.status == 400);
+  r = s->next_question("nope");
+  CHECK(r.status == 400);
+  fv.check("dtr-bad");
+}
