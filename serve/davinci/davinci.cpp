@@ -14,6 +14,7 @@
 #include "explain/explanation_writer.h"
 #include "model/case_reader.h"
 #include "model/evaluator.h"
+#include "model/expr.h"
 #include "solver/case_engine.h"
 
 namespace pp::davinci {
@@ -211,6 +212,12 @@ void DavinciService::remember_seed(const std::string& id, const Json& answers) {
   }
   seeds_[id] = answers;
   seed_order_.push_back(id);
+}
+
+void DavinciService::remember_choice(const std::string& key, int slot) {
+  std::lock_guard<std::mutex> lock(choice_mutex_);
+  if (choices_.size() >= 65536) choices_.clear();
+  choices_[key] = slot;
 }
 
 Json DavinciService::recall_seed(const std::string& id) const {
@@ -950,7 +957,6 @@ Reply DavinciService::next_question(std::string_view body) {
     }
     model::Case closed = c;
     en.evaluator.close_under_relations(closed);
-    solver::CaseResult r = en.engine().evaluate(closed);
     Reply rep;
     Json audit = {{"questionnaire", e->adaptive_url}, {"answers", ans.facts.size()}};
 
@@ -973,8 +979,7 @@ Reply DavinciService::next_question(std::string_view body) {
       qr["status"] = "in-progress";
       audit["next_question"] = item["linkId"];
     };
-
-    if (r.exact && r.decision == Decision::MedicallyNecessary) {
+    auto approved = [&] {
       // spec-41: the final question asks whether to issue the prior authorization identifier.
       if (!ans.pa_asked) {
         ask({{"linkId", kPaQuestion},
@@ -987,38 +992,99 @@ Reply DavinciService::next_question(std::string_view body) {
       } else {
         throw BadInput("expected an answer to `" + std::string(kPaQuestion) + "`", "QuestionnaireResponse.item");
       }
-    } else if (r.exact && r.decision == Decision::Undetermined) {
-      // The next question: the decisive unknown whose answers settle the case
-      // most often (three-valued evaluation of each answer), earliest in the
-      // vocabulary on a tie. Questions left unanswered are not asked again.
-      int best = -1;
-      double best_score = -1;
+    };
+
+    model::Evaluation kleene;
+    en.evaluator.evaluate_into(closed, kleene);
+    if (kleene.decision == model::Tri::True) {
+      approved();
+    } else if (kleene.decision == model::Tri::False) {
+      finish(false);
+    } else {
+      // The next question: among the unknown facts the policy reads, the one
+      // whose answers settle the case most often (three-valued evaluation of
+      // each answer), earliest in the vocabulary on a tie, that is decisive
+      // (asked of the solver: CaseEngine::is_decisive, the definition
+      // `evaluate` uses). Questions left unanswered are not asked again.
+      // The choice depends on the answers alone: forms share their first
+      // states, so it is remembered (bounded) across calls and threads.
+      std::string key = e->key + "|" + ans.facts.dump();
+      for (const auto& u : ans.unanswered) key += "|" + u;
+      {
+        std::lock_guard<std::mutex> lock(choice_mutex_);
+        auto hit = choices_.find(key);
+        if (hit != choices_.end()) {
+          audit["cached"] = true;
+          if (hit->second >= 0) {
+            ask(question_item(p, *e->mapping, hit->second));
+            goto done;
+          }
+        }
+      }
+      {
+      std::vector<int> read;
+      for (const auto& cr : p.criteria) model::collect_atoms(cr.expr, read);
+      std::vector<char> in_support(p.vocab.slots.size(), 0);
+      for (int a : read) in_support[static_cast<size_t>(p.vocab.atoms[static_cast<size_t>(a)].slot)] = 1;
+      std::vector<std::pair<double, int>> ranked;
       model::Evaluation scratch;
-      for (int s : r.decisive_unknowns) {
-        const std::string& path = p.vocab.slots[static_cast<size_t>(s)].path;
-        if (std::find(ans.unanswered.begin(), ans.unanswered.end(), path) != ans.unanswered.end()) continue;
-        const auto& atoms = p.vocab.slots[static_cast<size_t>(s)].atoms;
+      for (size_t si = 0; si < p.vocab.slots.size(); ++si) {
+        const auto& sl = p.vocab.slots[si];
+        if (!in_support[si] || closed.slot_known(sl)) continue;
+        if (std::find(ans.unanswered.begin(), ans.unanswered.end(), sl.path) != ans.unanswered.end()) continue;
+        int s = static_cast<int>(si);
         int decided = 0, total = 0;
         for (const auto& val : explain::question_values(p, s)) {
           model::Case learnt = closed;
-          for (size_t j = 0; j < atoms.size(); ++j) learnt.set(atoms[j], val[j]);
+          for (size_t j = 0; j < sl.atoms.size(); ++j) learnt.set(sl.atoms[j], val[j]);
           en.evaluator.close_under_relations(learnt);
           if (en.evaluator.first_false_relation(learnt) >= 0) continue;
           en.evaluator.evaluate_into(learnt, scratch);
           ++total;
           if (scratch.decision != model::Tri::Unknown) ++decided;
         }
-        double score = total ? static_cast<double>(decided) / total : 0;
-        if (score > best_score) {
-          best_score = score;
-          best = s;
+        ranked.push_back({total ? -static_cast<double>(decided) / total : 0.0, s});
+      }
+      std::stable_sort(ranked.begin(), ranked.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      int best = -1;
+      bool all_exact = true;
+      const size_t kProbe = 4;  // then let the full evaluation decide
+      for (size_t i = 0; i < ranked.size() && i < kProbe && best < 0; ++i) {
+        bool exact = true;
+        if (en.engine().is_decisive(closed, ranked[i].second, &exact)) best = ranked[i].second;
+        all_exact = all_exact && exact;
+      }
+      if (!all_exact) audit["probe_inexact"] = true;
+      if (best >= 0) {
+        remember_choice(key, best);
+        ask(question_item(p, *e->mapping, best));
+      } else {
+        solver::CaseResult r = en.engine().evaluate(closed);
+        audit["solver_fallback"] = true;
+        if (r.exact && r.decision == Decision::MedicallyNecessary) {
+          approved();
+        } else if (r.exact && r.decision == Decision::Undetermined) {
+          for (const auto& [score, s] : ranked) {
+            (void)score;
+            if (std::find(r.decisive_unknowns.begin(), r.decisive_unknowns.end(), s) != r.decisive_unknowns.end()) {
+              best = s;
+              break;
+            }
+          }
+          if (best >= 0) {
+            remember_choice(key, best);
+            ask(question_item(p, *e->mapping, best));
+          } else {
+            finish(false);  // nothing left to ask that may be answered: conditional, as CRD says
+          }
+        } else {
+          finish(false);
         }
       }
-      if (best >= 0) ask(question_item(p, *e->mapping, best));
-      else finish(false);  // nothing left to ask that may be answered: conditional, as CRD says
-    } else {
-      finish(false);
+      }
     }
+  done:
     rep = fhir_reply(200, {{"resourceType", "Parameters"}, {"parameter", {{{"name", "return"}, {"resource", qr}}}}});
     rep.audit.push_back(audit);
     return rep;

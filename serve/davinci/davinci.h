@@ -91,6 +91,7 @@ class DavinciService {
                             const std::string& order_ref, bool issue_pa_id);
   void remember_seed(const std::string& assertion_id, const Json& answers);
   Json recall_seed(const std::string& assertion_id) const;
+  void remember_choice(const std::string& key, int slot);
   std::string today() const;
 
   std::vector<PolicyEntry> entries_;
@@ -98,6 +99,8 @@ class DavinciService {
   mutable std::mutex seed_mutex_;
   std::unordered_map<std::string, Json> seeds_;
   std::vector<std::string> seed_order_;
+  std::mutex choice_mutex_;
+  std::unordered_map<std::string, int> choices_;  // answers -> the next question's slot
 };
 
 // Facts a set of FHIR resources states, by slot path, in the case format
