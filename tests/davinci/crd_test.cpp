@@ -206,7 +206,7 @@ TEST_CASE("order-sign: one request per decision kind gets the expected coverage 
   fv.check("crd-kinds");
 }
 
-TEST_CASE("the mapping reads conditions, body sites and observations into facts; the rest stays unknown", "[davinci][crd]") {
+TEST_CASE("the mapping reads conditions, body sites and observations into facts, the rest stays unknown", "[davinci][crd]") {
   auto policy = model::load_bundled_policy();
   auto m = davinci::load_bundled_fhir_mapping(policy->vocab);
   REQUIRE(m);
@@ -269,7 +269,7 @@ TEST_CASE("the mapping is data: extended without code changes, refused with a lo
   CHECK_THROWS_AS(davinci::load_fhir_mapping(bad_value, "x.fhir.yaml", policy->vocab), model::DiagnosticError);
 }
 
-TEST_CASE("malformed hook requests get 400 with an OperationOutcome; unknown services 404", "[davinci][crd]") {
+TEST_CASE("malformed hook requests get 400 with an OperationOutcome, unknown services 404", "[davinci][crd]") {
   auto s = service();
   FhirValidator fv;
   const Json good = order_sign({service_request("sr-1", {"22514"}, {"L1"})}, {}, {});
