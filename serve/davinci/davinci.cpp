@@ -446,6 +446,13 @@ Reply DavinciService::hook(std::string_view service_id, std::string_view body) {
     Reply r = bad_request(b.what(), b.expression, "invalid", b.status);
     r.audit.push_back({{"service", std::string(service_id)}, {"status", b.status}, {"error", b.what()}});
     return r;
+  } catch (const Json::exception& x) {
+    // A resource of an unexpected shape somewhere a value was read.
+    Reply r = bad_request(std::string("unexpected JSON structure: ") + x.what());
+    r.audit.push_back({{"service", std::string(service_id)}, {"status", 400}, {"error", x.what()}});
+    return r;
+  } catch (const std::exception& x) {
+    return bad_request(std::string("internal error: ") + x.what(), "", "exception", 500);
   }
 }
 
@@ -794,6 +801,11 @@ Reply DavinciService::questionnaire_package(std::string_view body) {
     return fhir_reply(200, out);
   } catch (const BadInput& b) {
     return bad_request(b.what(), b.expression, "invalid", b.status);
+  } catch (const Json::exception& x) {
+    // A resource of an unexpected shape somewhere a value was read.
+    return bad_request(std::string("unexpected JSON structure: ") + x.what());
+  } catch (const std::exception& x) {
+    return bad_request(std::string("internal error: ") + x.what(), "", "exception", 500);
   }
 }
 
@@ -1090,6 +1102,11 @@ Reply DavinciService::next_question(std::string_view body) {
     return rep;
   } catch (const BadInput& b) {
     return bad_request(b.what(), b.expression, b.status == 404 ? "not-found" : "invalid", b.status);
+  } catch (const Json::exception& x) {
+    // A resource of an unexpected shape somewhere a value was read.
+    return bad_request(std::string("unexpected JSON structure: ") + x.what());
+  } catch (const std::exception& x) {
+    return bad_request(std::string("internal error: ") + x.what(), "", "exception", 500);
   }
 }
 

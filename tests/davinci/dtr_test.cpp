@@ -2,6 +2,7 @@
 // the adaptive one seeded from CRD) and the adaptive $next-question walk.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <random>
 
 #include "davinci_support.h"
@@ -329,4 +330,50 @@ TEST_CASE("$next-question refuses what it cannot read, with an OperationOutcome"
   r = s->next_question("nope");
   CHECK(r.status == 400);
   fv.check("dtr-bad");
+}
+
+TEST_CASE("mutated requests never crash a handler: 200, 400 or 404, always JSON", "[davinci][fuzz]") {
+  auto s = service();
+  std::mt19937_64 rng(42);
+  const std::vector<Json> junk = {Json(), Json(3), Json("x"), Json(true), Json::array(), Json::object(),
+                                  Json::array({1, "a"}), Json{{"resourceType", "Bundle"}}, Json(-1.5)};
+  // Replaces one random node of `j` (depth-first pick) by a junk value, or deletes a key.
+  std::function<void(Json&)> mutate = [&](Json& j) {
+    std::vector<Json*> nodes;
+    std::function<void(Json&)> walk = [&](Json& x) {
+      nodes.push_back(&x);
+      if (x.is_object())
+        for (auto& [k, v] : x.items()) { (void)k; walk(v); }
+      else if (x.is_array())
+        for (auto& v : x) walk(v);
+    };
+    walk(j);
+    Json* n = nodes[rng() % nodes.size()];
+    if (n->is_object() && !n->empty() && rng() % 3 == 0) n->erase(n->begin());
+    else *n = junk[rng() % junk.size()];
+  };
+  Json hook = order_sign({service_request("sr-1", {"22514"}, {"L1"})}, {condition("M80.08XA", 1)},
+                         {fact_observation("pain.duration_weeks", 3, 1)});
+  Json pkg = package_request({kAdaptive});
+  Json qr = next(*s, empty_response());
+  qr["item"].back()["answer"] = {{{"valueCoding", {{"code", "balloon_kyphoplasty"}}}}};
+  Json nq = {{"resourceType", "Parameters"}, {"parameter", {{{"name", "questionnaire-response"}, {"resource", qr}}}}};
+  int ok = 0, refused = 0;
+  for (int i = 0; i < 600; ++i) {
+    Json h = hook, p = pkg, n = nq;
+    for (int k = 0; k < 1 + static_cast<int>(rng() % 3); ++k) {
+      mutate(h);
+      mutate(p);
+      mutate(n);
+    }
+    for (const davinci::Reply& r : {s->hook("cmm-607-order-sign", h.dump()), s->questionnaire_package(p.dump()),
+                                    s->next_question(n.dump())}) {
+      INFO(r.body.substr(0, 300));
+      CHECK((r.status == 200 || r.status == 400 || r.status == 404));
+      CHECK(!Json::parse(r.body, nullptr, false).is_discarded());
+      (r.status == 200 ? ok : refused)++;
+    }
+  }
+  CHECK(ok > 0);
+  CHECK(refused > 0);
 }
