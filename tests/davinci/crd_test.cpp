@@ -165,6 +165,11 @@ TEST_CASE("order-sign: one request per decision kind gets the expected coverage 
     CHECK(h.status == 200);
     CHECK(h.body == Json{{"cards", Json::array()}});
     CHECK(h.audit[0]["decision"] == "out_of_scope");
+    // A Procedure is not an order the extension may annotate: not evaluated.
+    Json proc = service_request("pr-1", {"22514"}, {"L1"});
+    proc["resourceType"] = "Procedure";
+    h = call(*s, "cmm-607-order-sign", order_sign({proc}, {}, {}));
+    CHECK(h.body == Json{{"cards", Json::array()}});
   }
   SECTION("technical failure: indeterminate with the technical reason") {
     auto tight = service(solver::Limits{5000, 1});
