@@ -6,6 +6,7 @@
 #include <random>
 
 #include "davinci_support.h"
+#include "support/scale.h"
 #include "model/case_generator.h"
 #include "model/case_reader.h"
 #include "model/evaluator.h"
@@ -161,7 +162,7 @@ TEST_CASE("enableWhen is sound: a question shown only given an answer never matt
   go.seed = 7;
   model::CaseGenerator gen(*p, go);
   REQUIRE(!m->enable_when.empty());
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < scaled(400); ++i) {
     model::Case c = gen.next();
     for (const auto& ew : m->enable_when) {
       int when = p->vocab.find_slot(ew.when);
@@ -198,7 +199,7 @@ TEST_CASE("$next-question: adaptive walks from empty to the decision `evaluate` 
   std::mt19937_64 rng(5);
   std::vector<int> asked, asked_approved, asked_denied;
   int approved = 0, denied = 0;
-  const int kCases = 60;
+  const int kCases = scaled(60, 20);
   for (int i = 0; i < kCases; ++i) {
     model::Case full = gen.next();
     if (i % 2 == 1) {
@@ -359,7 +360,7 @@ TEST_CASE("mutated requests never crash a handler: 200, 400 or 404, always JSON"
   qr["item"].back()["answer"] = {{{"valueCoding", {{"code", "balloon_kyphoplasty"}}}}};
   Json nq = {{"resourceType", "Parameters"}, {"parameter", {{{"name", "questionnaire-response"}, {"resource", qr}}}}};
   int ok = 0, refused = 0;
-  for (int i = 0; i < 600; ++i) {
+  for (int i = 0; i < scaled(600, 60); ++i) {
     Json h = hook, p = pkg, n = nq;
     for (int k = 0; k < 1 + static_cast<int>(rng() % 3); ++k) {
       mutate(h);
