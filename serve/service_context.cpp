@@ -119,7 +119,7 @@ Engines& ServiceContext::engines(const std::shared_ptr<const model::Policy>& pol
   // its policy, so the key (the policy's address) is not reused while it lives.
   static thread_local std::map<const model::Policy*, std::unique_ptr<Engines>> mine;
   auto& e = mine[policy.get()];
-  if (!e) e = std::make_unique<Engines>(policy, solver_limits);
+  if (!e) e = std::make_unique<Engines>(policy, explain_limits);
   return *e;
 }
 
