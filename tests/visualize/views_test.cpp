@@ -145,3 +145,16 @@ TEST_CASE("Mermaid ids and labels are escaped", "[views]") {
   CHECK(m.find("  a_b --> a_b_2\n") != std::string::npos);
   CHECK(m.find("classDef") == std::string::npos);  // no case, no classes
 }
+
+TEST_CASE("the README's Mermaid block is today's overview", "[views][golden]") {
+  std::string readme = vtest::slurp(std::string(PP_SOURCE_DIR) + "/README.md");
+  auto at = readme.find("\n```mermaid\n");
+  REQUIRE(at != std::string::npos);
+  at += 12;
+  auto end = readme.find("\n```\n", at);
+  REQUIRE(end != std::string::npos);
+  auto p = model::load_bundled_policy();
+  auto dg = visualize::build_decision_graph(*p);
+  CHECK(readme.substr(at, end + 1 - at) ==
+        visualize::write_mermaid(visualize::make_view(dg, *p, {visualize::ViewKind::Overview, ""})));
+}
