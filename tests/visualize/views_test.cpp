@@ -158,3 +158,23 @@ TEST_CASE("the README's Mermaid block is today's overview", "[views][golden]") {
   CHECK(readme.substr(at, end + 1 - at) ==
         visualize::write_mermaid(visualize::make_view(dg, *p, {visualize::ViewKind::Overview, ""})));
 }
+
+TEST_CASE("views are generic: a second policy's views come from its own data", "[views]") {
+  auto p = model::load_policy_file(std::string(PP_SOURCE_DIR) + "/tests/policies/demo-bvn-ablation.yaml");
+  auto dg = visualize::build_decision_graph(*p);
+  auto ids = visualize::pathway_ids(dg);
+  REQUIRE(ids.size() == p->pathways.size());
+  for (const auto& [name, request] : all_views(dg)) {
+    INFO(name);
+    auto v = visualize::make_view(dg, *p, request);
+    CHECK(!v.nodes.empty());
+    std::string mmd = visualize::write_mermaid(v);
+    CHECK(mmd.find(p->id) != std::string::npos);
+    for (const auto& n : v.nodes) {
+      CHECK(n.label.rfind(n.id, 0) != 0);
+      CHECK(mmd.find("  " + visualize::mermaid_id(n.id)) != std::string::npos);
+    }
+    // Mermaid node ids hold no dots.
+    CHECK(!std::regex_search(mmd, std::regex(R"(\n +[A-Za-z0-9_]*\.[A-Za-z0-9_.]*[\[\(])")));
+  }
+}
