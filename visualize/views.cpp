@@ -242,7 +242,8 @@ std::string write_view_dot(const View& v) {
   out += " view of the decision graph, drawn by policyproof render.\n";
   out += "// Labels are the criteria's titles; ids are in the tooltips; arrows point toward the decision.\n";
   out += "digraph \"view\" {\n  graph";
-  append_attrs(out, {{"rankdir", "TB"}, {"newrank", "true"}, {"fontname", "Helvetica"}, {"fontsize", "14"},
+  // The exclusions read left to right: categories stacked, each a few columns.
+  append_attrs(out, {{"rankdir", v.kind == ViewKind::Exclusions ? "LR" : "TB"}, {"newrank", "true"}, {"fontname", "Helvetica"}, {"fontsize", "14"},
                      {"labelloc", "t"}, {"label", v.title}, {"nodesep", "0.2"}, {"ranksep", "0.4"},
                      {"bgcolor", "white"}, {"pad", "0.2"}});
   out += ";\n";
@@ -299,6 +300,25 @@ std::string write_view_dot(const View& v) {
   }
   for (const auto& n : v.nodes)
     if (n.cluster < 0) node_line(n, "  ");
+  // Many leaves side by side make a picture too wide for a page: the leaves
+  // of one cluster go in rows of at most kPerRow, each row pushed one rank
+  // down by invisible edges.
+  constexpr size_t kPerRow = 5;
+  std::vector<size_t> in_degree(v.nodes.size(), 0);
+  for (const auto& e : v.edges)
+    if (e.kind != EdgeKind::Uses) ++in_degree[e.to];
+  for (size_t k = 0; k < v.clusters.size(); ++k) {
+    std::vector<size_t> leaves;
+    for (size_t i = 0; i < v.nodes.size(); ++i)
+      if (v.nodes[i].cluster == static_cast<int>(k) && in_degree[i] == 0) leaves.push_back(i);
+    for (size_t i = 0; i + kPerRow < leaves.size(); ++i) {
+      out += "  ";
+      out += dot_quote(v.nodes[leaves[i]].id);
+      out += " -> ";
+      out += dot_quote(v.nodes[leaves[i + kPerRow]].id);
+      out += " [style=\"invis\"];\n";
+    }
+  }
   for (const auto& e : v.edges) {
     out += "  ";
     out += dot_quote(v.nodes[e.from].id);
