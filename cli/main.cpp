@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   runners["analyze"] = pp::cli::add_analyze_command(app);
   runners["diff"] = pp::cli::add_diff_command(app);
   runners["explain"] = pp::cli::add_explain_command(app);
+  runners["lint"] = pp::cli::add_lint_command(app);
+  runners["test"] = pp::cli::add_test_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
