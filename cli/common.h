@@ -46,5 +46,6 @@ CommandRunner add_diff_command(CLI::App& app);
 CommandRunner add_explain_command(CLI::App& app);
 CommandRunner add_lint_command(CLI::App& app);
 CommandRunner add_test_command(CLI::App& app);
+CommandRunner add_coverage_command(CLI::App& app);
 
 }  // namespace pp::cli
