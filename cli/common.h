@@ -47,5 +47,6 @@ CommandRunner add_explain_command(CLI::App& app);
 CommandRunner add_lint_command(CLI::App& app);
 CommandRunner add_test_command(CLI::App& app);
 CommandRunner add_coverage_command(CLI::App& app);
+CommandRunner add_serve_command(CLI::App& app);
 
 }  // namespace pp::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   runners["lint"] = pp::cli::add_lint_command(app);
   runners["test"] = pp::cli::add_test_command(app);
   runners["coverage"] = pp::cli::add_coverage_command(app);
+  runners["serve"] = pp::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
