@@ -81,8 +81,9 @@ std::string condition_text(const model::Policy& policy, const model::Expr& e) {
 namespace {
 
 struct Cond {
-  int criterion = -1;
-  const model::Expr* node = nullptr;
+  int criterion = -1;               // the criterion that must flip with it (-1: the decision alone)
+  const model::Expr* node = nullptr;  // an atomic condition, or
+  int child = -1;                   // a use: this criterion, as part of `criterion` (or of the decision)
   std::vector<int> slots;
   std::vector<char> in_slots;  // per atom: one of the condition's slots
 };
@@ -105,6 +106,7 @@ class Generator {
 
   McdcSuite run() {
     collect();
+    collect_uses();
     for (size_t i = 0; i < conds_.size(); ++i) find_pair(i);
     for (size_t i = 0; i < conds_.size(); ++i) add_boundaries(i);
     for (size_t i = 0; i < suite_.cases.size(); ++i) suite_.cases[i].c.case_id = fmt::format("mcdc-{:03}", i + 1);
@@ -142,9 +144,64 @@ class Generator {
     }
   }
 
+  // Every atom criterion `k` reads, through its children and references.
+  void atoms_of(int k, std::vector<int>& atoms, std::vector<char>& seen) const {
+    if (seen[k]) return;
+    seen[k] = 1;
+    const auto& cr = p_.criteria[k];
+    model::collect_atoms(cr.expr, atoms);
+    std::vector<int> refs;
+    model::collect_refs(cr.expr, refs);
+    for (int r : refs) atoms_of(r, atoms, seen);
+    for (int ch : cr.children) atoms_of(ch, atoms, seen);
+  }
+
+  // Uses: each criterion as a part of the criteria that use it, and each
+  // pathway and exclusion as a part of the decision. A pair for a use makes
+  // the structure above the leaves observable (a child dropped from an `all`
+  // changes no leaf condition).
+  void collect_uses() {
+    auto add = [&](int child, int parent, const std::string& how) {
+      Cond c;
+      c.criterion = parent;
+      c.child = child;
+      std::vector<int> atoms;
+      std::vector<char> seen(p_.criteria.size(), 0);
+      atoms_of(child, atoms, seen);
+      c.in_slots.assign(p_.vocab.atoms.size(), 0);
+      for (int a : atoms) {
+        int sl = p_.vocab.atoms[a].slot;
+        if (std::find(c.slots.begin(), c.slots.end(), sl) == c.slots.end()) c.slots.push_back(sl);
+      }
+      for (int sl : c.slots)
+        for (int a : p_.vocab.slots[sl].atoms) c.in_slots[a] = 1;
+      McdcCondition mc;
+      mc.id = p_.criteria[child].id + "@" + (parent < 0 ? std::string("decision") : p_.criteria[parent].id);
+      mc.criterion = parent < 0 ? p_.criteria[child].id : p_.criteria[parent].id;
+      mc.text = p_.criteria[child].id + " " + how;
+      conds_.push_back(std::move(c));
+      suite_.conditions.push_back(std::move(mc));
+    };
+    for (size_t k = 0; k < p_.criteria.size(); ++k) {
+      const auto& cr = p_.criteria[k];
+      for (int ch : cr.children)
+        add(ch, static_cast<int>(k), std::string("in ") + cr.id + (cr.combinator == model::Combinator::All ? " (all of)" : " (any of)"));
+      if (cr.combinator == model::Combinator::Leaf) {
+        std::vector<int> refs;
+        model::collect_refs(cr.expr, refs);
+        std::sort(refs.begin(), refs.end());
+        refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+        for (int r : refs) add(r, static_cast<int>(k), "referenced by " + cr.id);
+      }
+    }
+    for (int x : p_.pathways) add(x, -1, "as a pathway of the decision");
+    for (int x : p_.exclusions) add(x, -1, "as an exclusion of the decision");
+  }
+
   model::Evaluation evaluate(const model::Case& c) const { return eval_.evaluate(c); }
 
   bool cond_value(const Cond& k, const model::Case& c, const model::Evaluation& ev) const {
+    if (!k.node) return ev.criteria[k.child] == model::Tri::True;
     return eval_.eval(*k.node, c, ev) == model::Tri::True;
   }
 
@@ -154,7 +211,7 @@ class Generator {
     for (size_t x = 0; x < a.value.size(); ++x)
       if (!k.in_slots[x] && a.value[x] != b.value[x]) return false;
     return cond_value(k, a, eva) != cond_value(k, b, evb) &&
-           eva.criteria[k.criterion] != evb.criteria[k.criterion] && eva.decision != evb.decision;
+           (k.criterion < 0 || eva.criteria[k.criterion] != evb.criteria[k.criterion]) && eva.decision != evb.decision;
   }
 
   bool valid(const model::Case& c) {
@@ -200,6 +257,7 @@ class Generator {
   // number: the constant or one unit past it; enum: each other value).
   std::vector<model::Case> concrete_flips(const Cond& k, const model::Case& c) const {
     std::vector<model::Case> out;
+    if (!k.node) return out;
     const model::Expr& e = *k.node;
     if (e.op == model::Op::Atom) {
       model::Case d = c;
@@ -246,13 +304,14 @@ class Generator {
         return;
       }
     // 3. Ask Z3, in stages, so an unsat answer says why.
-    z3::expr ca = ea_.compile(*k.node), cb = eb_.compile(*k.node);
-    const z3::expr& ka = ea_.criterion(k.criterion);
-    const z3::expr& kb = eb_.criterion(k.criterion);
+    z3::expr ca = k.node ? ea_.compile(*k.node) : ea_.criterion(k.child);
+    z3::expr cb = k.node ? eb_.compile(*k.node) : eb_.criterion(k.child);
+    z3::expr ka = k.criterion >= 0 ? ea_.criterion(k.criterion) : ea_.decision();
+    z3::expr kb = k.criterion >= 0 ? eb_.criterion(k.criterion) : eb_.decision();
     pair_.push();
     pair_.add(ea_.same_case(eb_, k.slots));
     pair_.add(ca != cb);
-    const std::string& cid = p_.criteria[k.criterion].id;
+    const std::string cid = k.criterion >= 0 ? p_.criteria[k.criterion].id : std::string("the decision");
     struct Stage { z3::expr extra; std::string why; };
     std::vector<Stage> stages;
     stages.push_back({ka != kb, "it never changes " + cid + " on its own: wherever it flips, the rest of " + cid +
@@ -353,7 +412,7 @@ class Generator {
         model::Evaluation ev = evaluate(base);
         for (size_t j = 0; j < conds_.size(); ++j) {
           const Cond& o = conds_[j];
-          if (j == i || o.node->op == model::Op::Count || o.slots != k.slots) continue;
+          if (j == i || !o.node || o.node->op == model::Op::Count || o.slots != k.slots) continue;
           z3::expr oc = ea_.compile(*o.node);
           s.add(cond_value(o, base, ev) ? oc : !oc);
         }

@@ -7,7 +7,11 @@
 // set; Chilenski and Miller, "Applicability of modified condition/decision
 // coverage to software testing", 1994). Where no pair exists, the solver's
 // unsat answer is the proof, and the stage at which the query failed says
-// why. Every number comparison also gets its boundary values on both sides
+// why. The same for every use of a criterion (a child of an `all`/`any`, a
+// criterion referenced with `@`, a pathway or exclusion in the decision):
+// a pair where it flips, the criterion using it flips and the decision
+// flips, the cases differing only in the facts it reads, so a child dropped
+// from an `all` is seen too. Every number comparison also gets its boundary values on both sides
 // (the constant and one unit either side). Every case is fully specified,
 // valid under the domain relations, and its expected decision comes from the
 // concrete evaluator (checked against Z3's).
@@ -34,8 +38,9 @@ struct McdcCase {
 enum class PairStatus { Found, None, Unknown };
 
 struct McdcCondition {
-  std::string id;         // criterion id + "#" + its position among the criterion's conditions
-  std::string criterion;  // the leaf criterion
+  std::string id;         // atomic: criterion id + "#" + its position among the criterion's conditions;
+                          // a use: child id + "@" + the using criterion's id (or "decision")
+  std::string criterion;  // the leaf criterion (a use: the using criterion, or the child for "decision")
   std::string text;       // "pain.duration_weeks <= 6"
   bool numeric = false;   // a number comparison or a count
   PairStatus status = PairStatus::Unknown;
