@@ -321,6 +321,7 @@ std::vector<TextNumber> text_numbers(const std::string& s) {
     size_t ue = u;
     while (ue < s.size() && is_alpha(s[ue])) ++ue;
     n.unit = singular(s.substr(u, ue - u));
+    if (n.unit == "or" || n.unit == "and" || n.unit == "to") n.unit.clear();  // "(8) or more": no unit
     // "type 1", "grade 2": a label, not a quantity
     {
       std::string_view head = std::string_view(s).substr(0, start);
@@ -638,7 +639,7 @@ TextLint lint_policy_text(const Policy& policy, const std::string* source, const
 
   // 1. Every quoted wording occurs verbatim in the source.
   if (!source) {
-    add("text_no_source", LintSeverity::Warning, nullptr, "",
+    add("text_no_source", LintSeverity::Info, nullptr, "",
         "the quotes were not checked against the policy text: " + (source_note.empty() ? "no source text" : source_note));
   } else {
     std::string src = normalize_policy_text(*source);
