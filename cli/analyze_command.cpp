@@ -17,7 +17,6 @@
 #include "model/case_writer.h"
 #include "solver/policy_analyzer.h"
 #include "solver/policy_differ.h"
-#include "solver/text_findings.h"
 #include "solver/finding_calibration.h"
 #include "solver/finding_facts.h"
 #include "cli/text_wrap.h"
@@ -308,8 +307,6 @@ int run_analyze(const AnalyzeOptions& o) {
   limits.timeout_ms = static_cast<unsigned>(std::lround(o.timeout_s * 1000));
   limits.rlimit = o.rlimit;
   solver::Analysis a = solver::analyze_policy(policy, source, limits);
-  auto text = solver::text_findings(*policy, source.dir);  // the text against the encoding, first
-  a.findings.insert(a.findings.begin(), text.begin(), text.end());
   solver::calibrate_severities(a);
   if (!o.witness_dir.empty()) write_witnesses(o.witness_dir, *policy, a);
   std::cout << (o.format == "json" ? json_report(*policy, a) : text_report(*policy, source, a));

@@ -1,6 +1,6 @@
 // The text-against-encoding checks (model/text_lint.h) as analysis findings
-// (solver layer; Z3-free header and source), so `analyze` reports them with
-// the rest.
+// (solver layer; Z3-free header and source): analyze_policy reports them
+// first, before the analyses of solver/analysis/.
 #pragma once
 #include <string>
 #include <vector>
