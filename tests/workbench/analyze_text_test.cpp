@@ -47,7 +47,7 @@ TEST_CASE("analyze: the acute off-by-one is an error shown first, with its text 
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("analyze JSON keeps its shape; named ambiguities and definitions are info", "[analyze-text]") {
+TEST_CASE("analyze JSON keeps its shape, and named ambiguities and definitions are info", "[analyze-text]") {
   auto r = pp::test::run("analyze --format json");
   REQUIRE(r.exit_code == 0);
   auto j = nlohmann::json::parse(r.out);

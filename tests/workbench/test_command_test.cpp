@@ -22,7 +22,7 @@ std::string test_line(const std::string& name, const std::string& c, const std::
 
 }  // namespace
 
-TEST_CASE("passing tests exit 0; a failing one exits 1 and shows its differences", "[test]") {
+TEST_CASE("passing tests exit 0, a failing one exits 1 and shows its differences", "[test]") {
   std::string c = example_case();
   std::string chronic = pp::test::edit(c, "\"duration_weeks\": 3", "\"duration_weeks\": 30");
   std::string partial = pp::test::edit(c, "\"duration_weeks\": 3,", "");
