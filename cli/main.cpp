@@ -115,6 +115,9 @@ int main(int argc, char** argv) {
   runners["analyze"] = pp::cli::add_analyze_command(app);
   runners["diff"] = pp::cli::add_diff_command(app);
   runners["explain"] = pp::cli::add_explain_command(app);
+  runners["lint"] = pp::cli::add_lint_command(app);
+  runners["test"] = pp::cli::add_test_command(app);
+  runners["coverage"] = pp::cli::add_coverage_command(app);
   runners["serve"] = pp::cli::add_serve_command(app);
   if (argc >= 2 && argv[1][0] != '-' && runners.count(argv[1]) == 0) return unknown_subcommand(argv[1], runners);
   try {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "model/embedded_files.h"
+#include "solver/text_findings.h"
 #include "solver/analysis/analyses.h"
 #include "solver/analysis/analysis_context.h"
 
@@ -66,6 +67,7 @@ std::string replay_finding(const Finding& f, const model::Policy& policy,
 Analysis analyze_policy(std::shared_ptr<const model::Policy> policy, const model::PolicySource& source, Limits limits) {
   using namespace analysis;
   AnalysisContext cx(std::move(policy), source, limits);
+  for (auto& f : text_findings(cx.policy(), source.dir)) cx.add(std::move(f));  // the text against the encoding
   CriterionFlags flags = find_dead_criteria(cx);  // structure
   find_redundant_criteria(cx, flags);
   find_conflicts(cx);
