@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   runners["analyze"] = pp::cli::add_analyze_command(app);
   runners["diff"] = pp::cli::add_diff_command(app);
   runners["explain"] = pp::cli::add_explain_command(app);
+  for (auto* sub : app.get_subcommands({})) pp::cli::add_reading_option(*sub);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -251,7 +251,7 @@ class Analyzer {
     for (const auto& a : p_.ambiguities)
       if (a.id == amb)
         for (const auto& r : a.readings)
-          if (r.id == rd) return *readings_.emplace(key, load_reading(source_, r)).first->second;
+          if (r.id == rd) return *readings_.emplace(key, p_.under({{amb, rd}})).first->second;
     throw std::logic_error("unknown reading " + key);
   }
 
@@ -1152,8 +1152,9 @@ class Analyzer {
   // ------------------------------------------------------------------ ambiguities
   void ambiguities() {
     for (const auto& a : p_.ambiguities) {
-      for (size_t r = 1; r < a.readings.size(); ++r) {
+      for (size_t r = 0; r < a.readings.size(); ++r) {
         const auto& rd = a.readings[r];
+        if (rd.id == a.chosen) continue;  // the reading in force (--reading may choose another)
         std::string key = a.id + "/" + rd.id;
         reading_policy(key);  // loads it
         DecisionDiff dd = diff_decisions(policy_, readings_.at(key), limits_, 16, "ambiguity-" + a.id + "-" + rd.id);
@@ -1380,7 +1381,8 @@ class Analyzer {
     std::vector<std::string> reading_keys;
     int code_fact_index = code_fact.atoms.empty() ? -1 : v.atoms[static_cast<size_t>(code_fact.atoms[0])].fact;
     for (const auto& a : p_.ambiguities)
-      for (size_t r = 1; r < a.readings.size(); ++r) {
+      for (size_t r = 0; r < a.readings.size(); ++r) {
+        if (a.readings[r].id == a.chosen) continue;
         std::string key = a.id + "/" + a.readings[r].id;
         const Policy& rp = reading_policy(key);
         bool reads = false;
