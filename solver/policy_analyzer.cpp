@@ -1208,7 +1208,41 @@ class Analyzer {
           cr.reason = dd.reason;
           incomplete("the regions of reading " + key + " (some may be missing)", cr, a.criteria);
         }
+        dead_pathways_under(a, rd, key);
       }
+    }
+  }
+
+  // A pathway that approves some case under the reading in force and none
+  // under reading `key`: the reading makes a whole indication void.
+  void dead_pathways_under(const model::Ambiguity& a, const model::Reading& rd, const std::string& key) {
+    for (int pw : p_.pathways) {
+      const Criterion& c = crit(pw);
+      Claim alive;
+      alive.reading = key;
+      alive.decision = Decision::MedicallyNecessary;
+      alive.criteria = {{c.id, true}};
+      CheckResult r;
+      if (solve({alive}, {}, &r) || r.answer != Answer::Unsat) continue;
+      Finding f;
+      f.kind = "dead";
+      f.severity = Severity::Warning;
+      f.subject = key;
+      f.criteria = {c.id};
+      for (const auto& id : a.criteria)
+        if (id != c.id) f.criteria.push_back(id);
+      Claim lit, alt;
+      lit.decision = Decision::MedicallyNecessary;
+      lit.criteria = {{c.id, true}};
+      alt.reading = key;
+      alt.decision = Decision::NotMedicallyNecessary;
+      alt.criteria = {{c.id, true}};
+      f.claims = {lit, alt};
+      f.message = fmt::format("under reading `{}` of {} ({}), pathway {} ({}) approves no case: every case that meets it is "
+                              "denied, although it approves some under the reading `{}` in force",
+                              rd.id, a.id, rd.text, c.id, c.title, a.chosen);
+      if (!attach_witness(f)) continue;  // dead under both readings: the structure checks say so
+      findings_.push_back(std::move(f));
     }
   }
 
