@@ -541,8 +541,9 @@ std::vector<WhyItem> build_why(const Policy& p, const Case& closed, const Evalua
     return std::move(b.items);
   }
   for (int x : p.exclusions) {
-    Tri t = ev.criteria[static_cast<size_t>(x)];
-    if (t == Tri::True || (decision == Decision::Undetermined && t == Tri::Unknown)) {
+    // Exclusions that may apply (unknown) are not reasons: the decisive
+    // unknowns, and explain's questions, name what is still to find out.
+    if (ev.criteria[static_cast<size_t>(x)] == Tri::True) {
       WhyItem w = b.item(WhyRole::Exclusion, x);
       w.facts = b.needs_of(x, true);
       b.items.push_back(std::move(w));
@@ -633,7 +634,7 @@ std::string why_text(const Policy& p, const std::vector<WhyItem>& why, const std
         break;
       case WhyRole::ClosestPathway:
         out += "\nClosest pathway: " + id + " " + title + " [" + w.source + "], " + std::to_string(w.unmet_leaves) +
-               (w.unmet_leaves == 1 ? " criterion" : " criteria") + " not met:\n";
+               (w.unmet_leaves == 1 ? " criterion" : " criteria") + " not met (or not known):\n";
         break;
       case WhyRole::Unmet:
         out += in + "- " + id + " (" + title + ")\n" + in + "    \"" + w.text + "\"\n";
@@ -641,7 +642,7 @@ std::string why_text(const Policy& p, const std::vector<WhyItem>& why, const std
       case WhyRole::OtherPathway:
         if (last != WhyRole::OtherPathway) out += "\nOther pathways:\n";
         out += in + "- " + id + " " + title + ": " + std::to_string(w.unmet_leaves) +
-               (w.unmet_leaves == 1 ? " criterion" : " criteria") + " not met\n";
+               (w.unmet_leaves == 1 ? " criterion" : " criteria") + " not met (or not known)\n";
         break;
       case WhyRole::ApprovedBy:
         out += "\nApproved by " + id + " (" + title + ") [" + w.source + "]\n";
