@@ -86,7 +86,12 @@ std::string extras_text(const model::Policy& p, const ResultExtras& x) {
 }
 
 void append_result_json(std::string& out, const model::Policy& p, const model::Case& c,
-                        const solver::CaseResult& r, const ResultExtras& x) {
+                        const solver::CaseResult& r) {
+  append_result_json_with(out, p, c, r, ResultExtras{});
+}
+
+void append_result_json_with(std::string& out, const model::Policy& p, const model::Case& c,
+                             const solver::CaseResult& r, const ResultExtras& x) {
   const auto& ev = r.evaluation;
   Fragments& f = fragments(p);
   out += "{\"case_id\":";

@@ -22,7 +22,10 @@ struct ResultExtras {
 
 // Appends one JSON object (no newline) for the case's result.
 void append_result_json(std::string& out, const model::Policy& p, const model::Case& c,
-                        const solver::CaseResult& r, const ResultExtras& x = {});
+                        const solver::CaseResult& r);
+// The same with the extras given (why, depends_on, warnings).
+void append_result_json_with(std::string& out, const model::Policy& p, const model::Case& c,
+                             const solver::CaseResult& r, const ResultExtras& x);
 // One warning line per dependence and billing warning.
 std::string extras_text(const model::Policy& p, const ResultExtras& x);
 // Appends the JSON error result of a batch line that could not be read.

@@ -40,7 +40,7 @@ int run_single(const EvaluateOptions& o) {
   ResultExtras x{&why, &deps, &warnings};
   if (o.format == "json") {
     std::string out;
-    append_result_json(out, *policy, c, r, x);
+    append_result_json_with(out, *policy, c, r, x);
     std::cout << out << "\n";
   } else {
     std::cout << result_text(*policy, c, r, x);
@@ -64,7 +64,7 @@ class EvaluateWorker : public LineWorker {
       readings_.depends_on(case_, result_, deps_);
       ResultExtras x;
       x.depends_on = &deps_;
-      append_result_json(out, *policy_, case_, result_, x);
+      append_result_json_with(out, *policy_, case_, result_, x);
       out += '\n';
       return true;
     } catch (const model::DiagnosticError& e) {
