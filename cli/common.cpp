@@ -23,7 +23,7 @@ std::vector<std::string>& reading_options() {
 void add_reading_option(CLI::App& cmd) {
   cmd.add_option("--reading", reading_options(),
                  "work under another named reading of an ambiguity: AMB.ID=READING (repeatable; `analyze` lists them)")
-      ->expected(1)
+      ->allow_extra_args(false)  // one value per --reading: the case file after it stays positional
       ->take_all()
       ->type_name("AMB.ID=READING");
 }
