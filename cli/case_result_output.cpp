@@ -76,8 +76,22 @@ Fragments& fragments(const model::Policy& p) {
 
 }  // namespace
 
+std::string extras_text(const model::Policy& p, const ResultExtras& x) {
+  std::string out;
+  if (x.depends_on)
+    for (const auto& d : *x.depends_on) out += "warning: " + solver::dependence_text(p, d) + "\n";
+  if (x.warnings)
+    for (const auto& w : *x.warnings) out += "warning: billing: " + w + "\n";
+  return out;
+}
+
 void append_result_json(std::string& out, const model::Policy& p, const model::Case& c,
                         const solver::CaseResult& r) {
+  append_result_json_with(out, p, c, r, ResultExtras{});
+}
+
+void append_result_json_with(std::string& out, const model::Policy& p, const model::Case& c,
+                             const solver::CaseResult& r, const ResultExtras& x) {
   const auto& ev = r.evaluation;
   Fragments& f = fragments(p);
   out += "{\"case_id\":";
@@ -114,6 +128,19 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
     out += f.slot[s];
   }
   out += ']';
+  if (x.why) {
+    out += ",\"why\":";
+    model::append_why_json(out, p, *x.why);
+  }
+  if (x.depends_on) {
+    out += ",\"depends_on\":";
+    if (x.depends_on->empty()) out += "[]";
+    else solver::append_depends_on_json(out, p, *x.depends_on);
+  }
+  if (x.warnings) {
+    out += ",\"warnings\":";
+    model::append_string_array_json(out, *x.warnings);
+  }
   if (!r.exact) {
     out += ",\"reason\":";
     model::json_escape(out, r.reason);
@@ -129,8 +156,8 @@ void append_error_json(std::string& out, long line, const std::string& message) 
   out += '}';
 }
 
-std::string result_text(const model::Policy& p, const model::Case& c, const solver::CaseResult& r) {
-  const auto& ev = r.evaluation;
+std::string result_text(const model::Policy& p, const model::Case& c, const solver::CaseResult& r,
+                        const ResultExtras& x) {
   std::string out;
   std::string label = c.has_case_id ? c.case_id : "(no case_id)";
   switch (r.decision) {
@@ -139,42 +166,30 @@ std::string result_text(const model::Policy& p, const model::Case& c, const solv
     case model::Decision::Undetermined: out += "UNDETERMINED"; break;
   }
   out += fmt::format("  case {}  ({} {}, policy sha256 {})\n", label, p.id, p.version, p.sha256.substr(0, 12));
+  for (const auto& rd : p.readings_in_force()) out += "  under the reading " + rd + " (--reading)\n";
   if (!r.exact) out += fmt::format("  the solver could not decide exactly: {}\n", r.reason);
+  out += extras_text(p, x);
 
-  auto quote = [&](const model::Criterion& cr) {
-    return fmt::format("{} ({}) [{}]\n      \"{}\"\n", cr.id, cr.title, cr.section, cr.text);
-  };
+  std::vector<model::WhyItem> built;
+  const std::vector<model::WhyItem>* why = x.why;
+  if (!why) {
+    model::Case scratch = c;
+    model::Evaluator(p).close_under_relations(scratch);
+    built = model::build_why(p, scratch, r.evaluation, r.decision);
+    why = &built;
+  }
+  out += model::why_text(p, *why);
   if (r.decision == model::Decision::MedicallyNecessary) {
-    for (int i : p.pathways) {
-      if (ev.criteria[i] != Tri::True) continue;
-      out += fmt::format("\nApproved by {} ({}) [{}], all of its criteria met:\n", p.criteria[i].id,
-                         p.criteria[i].title, p.criteria[i].section);
-      for (int ch : p.criteria[i].children)
-        if (ev.criteria[ch] == Tri::True) out += "  - " + quote(p.criteria[ch]);
-    }
+    bool waiver = false;
+    for (const auto& w : *why) waiver |= w.role == model::WhyRole::Waiver;
+    if (!waiver) out += "  (no waiver used)\n";
     out += "\nNo exclusion applies.\n";
     return out;
   }
-  auto excl = model::applying_exclusions(p, ev);
-  if (!excl.empty()) {
-    out += "\nExcluded by:\n";
-    for (int i : excl) out += fmt::format("  - ({}) ", p.criteria[i].category) + quote(p.criteria[i]);
-  }
   bool any_met = false;
-  for (int i : p.pathways) any_met |= ev.criteria[i] == Tri::True;
-  if (!any_met) {
-    out += "\nPathways:\n";
-    for (int i : p.pathways)
-      out += fmt::format("  - {} {}: {}\n", p.criteria[i].id, p.criteria[i].title,
-                         ev.criteria[i] == Tri::False ? "not met" : "unknown");
-    auto unmet = model::unmet_criteria(p, ev);
-    if (!unmet.empty()) {
-      out += "\nCriteria not met:\n";
-      for (int i : unmet) out += "  - " + quote(p.criteria[i]);
-    }
-    if (r.decision == model::Decision::NotMedicallyNecessary && !p.default_denial_text.empty())
-      out += fmt::format("\n  [{}] \"{}\"\n", p.default_denial_section, p.default_denial_text);
-  }
+  for (int i : p.pathways) any_met |= r.evaluation.criteria[i] == Tri::True;
+  if (!any_met && r.decision == model::Decision::NotMedicallyNecessary && !p.default_denial_text.empty())
+    out += fmt::format("\n  [{}] \"{}\"\n", p.default_denial_section, p.default_denial_text);
   if (r.decision == model::Decision::Undetermined) {
     out += "\nStill to find out (each could change the decision):\n";
     if (r.decisive_unknowns.empty()) out += "  (the solver did not name them)\n";

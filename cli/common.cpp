@@ -6,14 +6,53 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
+#include <map>
+#include <vector>
 
 #include "model/case_reader.h"
 
 namespace pp::cli {
 
+namespace {
+std::vector<std::string>& reading_options() {
+  static std::vector<std::string> readings;
+  return readings;
+}
+}  // namespace
+
+void add_reading_option(CLI::App& cmd) {
+  cmd.add_option("--reading", reading_options(),
+                 "work under another named reading of an ambiguity: AMB.ID=READING (repeatable; `analyze` lists them)")
+      ->allow_extra_args(false)  // one value per --reading: the case file after it stays positional
+      ->take_all()
+      ->type_name("AMB.ID=READING");
+}
+
+std::shared_ptr<const model::Policy> apply_reading_option(std::shared_ptr<const model::Policy> policy) {
+  const auto& given = reading_options();
+  if (given.empty()) return policy;
+  std::map<std::string, std::string> readings;
+  for (const auto& g : given) {
+    auto eq = g.find('=');
+    model::Diagnostic d;
+    d.location.file = "--reading";
+    if (eq == std::string::npos || eq == 0 || eq + 1 == g.size()) {
+      d.message = "expected AMB.ID=READING, got `" + g + "`";
+      throw model::DiagnosticError(d);
+    }
+    std::string amb = g.substr(0, eq), rd = g.substr(eq + 1);
+    if (auto it = readings.find(amb); it != readings.end() && it->second != rd) {
+      d.message = "ambiguity `" + amb + "` given two readings (`" + it->second + "`, `" + rd + "`)";
+      throw model::DiagnosticError(d);
+    }
+    readings[amb] = rd;
+  }
+  return policy->under(readings, "--reading");
+}
+
 std::shared_ptr<const model::Policy> load_policy_option(const std::string& policy_path) {
-  if (policy_path.empty()) return model::load_bundled_policy();
-  return model::load_policy_file(policy_path);
+  if (policy_path.empty()) return apply_reading_option(model::load_bundled_policy());
+  return apply_reading_option(model::load_policy_file(policy_path));
 }
 
 std::string read_input(const std::string& path) {

@@ -20,8 +20,17 @@ constexpr int kExitOk = 0;
 constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 
-// The policy named by --policy, or the bundled CMM-607 model when empty.
+// The policy named by --policy, or the bundled CMM-607 model when empty,
+// under the readings given with --reading.
 std::shared_ptr<const model::Policy> load_policy_option(const std::string& policy_path);
+
+// `--reading AMB.ID=READING` (repeatable): work under another named reading
+// of an ambiguity without editing the policy. main.cpp adds it to every
+// subcommand; load_policy_option applies it.
+void add_reading_option(CLI::App& cmd);
+// `policy` under the --reading options given (itself when none); an unknown
+// ambiguity or reading is a DiagnosticError naming the known ones.
+std::shared_ptr<const model::Policy> apply_reading_option(std::shared_ptr<const model::Policy> policy);
 
 // Reads a whole input file, `-` meaning standard input.
 std::string read_input(const std::string& path);

@@ -136,8 +136,8 @@ std::string text_report(const model::Policy& a, const model::Policy& b, const so
 }
 
 int run_diff(const DiffOptions& o) {
-  auto before = model::load_policy_file(o.before);
-  auto after = model::load_policy_file(o.after);
+  auto before = apply_reading_option(model::load_policy_file(o.before));
+  auto after = apply_reading_option(model::load_policy_file(o.after));
   solver::Limits limits;
   limits.timeout_ms = static_cast<unsigned>(std::lround(o.timeout_s * 1000));
   limits.rlimit = o.rlimit;

@@ -7,7 +7,9 @@
 #include "cli/case_result_output.h"
 #include "cli/common.h"
 #include "cli/batch_runner.h"
+#include "model/billing_check.h"
 #include "model/case_reader.h"
+#include "model/reason_builder.h"
 #include "solver/case_engine.h"
 
 namespace pp::cli {
@@ -29,12 +31,19 @@ int run_single(const EvaluateOptions& o) {
   if (o.assume_absent) model::assume_absent(policy->vocab, c);
   solver::CaseEngine engine(policy);
   solver::CaseResult r = engine.evaluate(c);
+  model::Case closed = c;
+  model::Evaluator(*policy).close_under_relations(closed);
+  std::vector<model::WhyItem> why = model::build_why(*policy, closed, r.evaluation, r.decision);
+  std::vector<solver::ReadingDependence> deps;
+  solver::ReadingChecker(policy).depends_on(c, r, deps);
+  std::vector<std::string> warnings = model::billing_warnings(*policy, c);
+  ResultExtras x{&why, &deps, &warnings};
   if (o.format == "json") {
     std::string out;
-    append_result_json(out, *policy, c, r);
+    append_result_json_with(out, *policy, c, r, x);
     std::cout << out << "\n";
   } else {
-    std::cout << result_text(*policy, c, r);
+    std::cout << result_text(*policy, c, r, x);
   }
   return kExitOk;
 }
@@ -44,7 +53,7 @@ class EvaluateWorker : public LineWorker {
  public:
   EvaluateWorker(std::shared_ptr<const model::Policy> policy, std::string name, bool assume_absent)
       : policy_(policy), name_(std::move(name)), assume_absent_(assume_absent), reader_(*policy),
-        engine_(policy), case_(policy->vocab) {}
+        engine_(policy), readings_(policy), case_(policy->vocab) {}
 
   bool process(std::string_view line, long n, bool too_long, std::string& out, std::string& err) override {
     try {
@@ -52,7 +61,10 @@ class EvaluateWorker : public LineWorker {
       reader_.read_into(line, name_, n, case_);
       if (assume_absent_) model::assume_absent(policy_->vocab, case_);
       engine_.evaluate_into(case_, result_);
-      append_result_json(out, *policy_, case_, result_);
+      readings_.depends_on(case_, result_, deps_);
+      ResultExtras x;
+      x.depends_on = &deps_;
+      append_result_json_with(out, *policy_, case_, result_, x);
       out += '\n';
       return true;
     } catch (const model::DiagnosticError& e) {
@@ -71,8 +83,10 @@ class EvaluateWorker : public LineWorker {
   bool assume_absent_;
   model::CaseReader reader_;
   solver::CaseEngine engine_;
+  solver::ReadingChecker readings_;
   model::Case case_;
   solver::CaseResult result_;
+  std::vector<solver::ReadingDependence> deps_;
 };
 
 int run_batch(const EvaluateOptions& o) {

@@ -119,6 +119,7 @@ int main(int argc, char** argv) {
   runners["test"] = pp::cli::add_test_command(app);
   runners["coverage"] = pp::cli::add_coverage_command(app);
   runners["serve"] = pp::cli::add_serve_command(app);
+  for (auto* sub : app.get_subcommands({})) pp::cli::add_reading_option(*sub);
   if (argc >= 2 && argv[1][0] != '-' && runners.count(argv[1]) == 0) return unknown_subcommand(argv[1], runners);
   try {
     app.parse(argc, argv);

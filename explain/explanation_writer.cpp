@@ -1,5 +1,7 @@
 #include "explain/explanation_writer.h"
 
+#include "explain/case_reasons.h"
+
 #include <cmath>
 #include <limits>
 
@@ -198,7 +200,9 @@ std::string explanation_json(const model::Policy& p, const model::Case& original
     if (i) out += ',';
     model::json_escape(out, p.criteria[static_cast<size_t>(e.reasons[i])].id);
   }
-  out += "],\"corrections\":[";
+  out += "]";
+  out += case_reasons_json_fields(p, case_reasons(p, original, e));
+  out += ",\"corrections\":[";
   for (size_t i = 0; i < e.mcs.corrections.size(); ++i) {
     const auto& k = e.mcs.corrections[i];
     if (i) out += ',';
@@ -275,14 +279,11 @@ std::string explanation_text(const model::Policy& p, const model::Case& original
   out += fmt::format("  case {}  ({} {}, policy sha256 {})\n", original.has_case_id ? original.case_id : "(no case_id)",
                      p.id, p.version, p.sha256.substr(0, 12));
   if (!e.result.exact) out += fmt::format("  the solver could not decide exactly: {}\n", e.result.reason);
+  for (const auto& rd : p.readings_in_force()) out += "  under the reading " + rd + " (--reading)\n";
+  out += case_reasons_text(p, case_reasons(p, original, e));
   if (d == Decision::MedicallyNecessary && e.result.exact) {
     out += "\nNothing to correct: the case meets a pathway and no exclusion applies.\n";
     return out;
-  }
-
-  if (!e.reasons.empty()) {
-    out += "\nWhy:\n";
-    for (int r : e.reasons) out += "  - " + criterion_quote(p.criteria[static_cast<size_t>(r)]);
   }
 
   if (!e.questions.empty()) {

@@ -58,10 +58,21 @@ struct Relation {
   int line = 0;
 };
 
+// One criterion's condition under a reading, parsed once at load time.
+struct ReadingExpr {
+  int criterion = -1;       // index into Policy::criteria
+  std::string when_source;  // the condition as written
+  Expr expr;
+};
+
 struct Reading {
   std::string id;
   std::string text;
   std::map<std::string, std::string> overrides;  // criterion id -> `when` source
+  // Every criterion that some reading of the same ambiguity overrides, with
+  // its condition under this reading (for the encoded reading: as encoded).
+  // `Policy::under` swaps these in; nothing is parsed again.
+  std::vector<ReadingExpr> exprs;
 };
 
 struct Ambiguity {
@@ -69,9 +80,12 @@ struct Ambiguity {
   std::string question;
   std::string quote;                  // the policy words that are ambiguous
   std::vector<std::string> criteria;  // criteria it touches
-  std::string chosen;                 // id of the reading encoded
-  std::vector<Reading> readings;      // the chosen reading first
+  std::string chosen;                 // id of the reading in force (the encoded one unless `Policy::under` chose another)
+  std::vector<Reading> readings;      // the encoded reading first
   int line = 0;
+
+  const Reading* find_reading(std::string_view id) const;  // nullptr if none
+  const Reading& reading_in_force() const;
 };
 
 struct Code {
@@ -92,6 +106,7 @@ struct Definition {
 struct Policy {
   std::string id, title, version, effective, source_file;
   std::string file;           // where it was loaded from ("<bundled>/cmm-607.yaml")
+  std::string dir;            // its directory ("" when bundled): companion files are looked up there first
   std::string sha256;         // of the policy bytes followed by the vocabulary bytes
   std::string decision_text;  // "... medically necessary for ANY of the following ..."
   std::string default_denial_text;
@@ -110,7 +125,25 @@ struct Policy {
 
   int find_criterion(std::string_view id) const;  // -1 if none
   const Criterion& criterion(std::string_view id) const;  // asserts it exists
+  const Ambiguity* find_ambiguity(std::string_view id) const;  // nullptr if none
+
+  // This policy under other readings of its named ambiguities (ambiguity id
+  // -> reading id; the others keep the reading in force here): a copy whose
+  // criteria take the readings' conditions, parsed once at load time.
+  // An unknown ambiguity or reading is a DiagnosticError (located at
+  // `where`) naming the known ones. Two readings that override the same
+  // criterion: the one of the ambiguity listed later in the file wins.
+  std::shared_ptr<const Policy> under(const std::map<std::string, std::string>& readings,
+                                      const std::string& where = "--reading") const;
+  // The ambiguity readings in force that are not the encoded ones ("AMB.x=calendar", ...).
+  std::vector<std::string> readings_in_force() const;
 };
+
+// A companion file named by a policy (its vocabulary, its source text):
+// `dir/name` when `dir` is not empty and the file is there, else the bundled
+// copy. Returns false when neither exists; `where` says which was read.
+bool find_beside_or_bundled(const std::string& dir, const std::string& name, std::string& text,
+                            std::string& where);
 
 // Where to find a vocabulary named by a policy file: the policy's directory
 // first, then the bundled files.

@@ -46,6 +46,95 @@ const Criterion& Policy::criterion(std::string_view id) const {
   return criteria[i];
 }
 
+const Ambiguity* Policy::find_ambiguity(std::string_view id) const {
+  for (const auto& a : ambiguities)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
+const Reading* Ambiguity::find_reading(std::string_view rid) const {
+  for (const auto& r : readings)
+    if (r.id == rid) return &r;
+  return nullptr;
+}
+
+const Reading& Ambiguity::reading_in_force() const {
+  const Reading* r = find_reading(chosen);
+  return r ? *r : readings.front();
+}
+
+std::vector<std::string> Policy::readings_in_force() const {
+  std::vector<std::string> out;
+  for (const auto& a : ambiguities)
+    if (a.chosen != a.readings.front().id) out.push_back(a.id + "=" + a.chosen);
+  return out;
+}
+
+std::shared_ptr<const Policy> Policy::under(const std::map<std::string, std::string>& readings,
+                                            const std::string& where) const {
+  auto fail = [&](const std::string& message) {
+    Diagnostic d;
+    d.location.file = where;
+    d.message = message;
+    throw DiagnosticError(d);
+  };
+  for (const auto& [aid, rid] : readings) {
+    const Ambiguity* a = find_ambiguity(aid);
+    if (!a) {
+      std::string known;
+      for (const auto& x : ambiguities) known += (known.empty() ? "" : ", ") + x.id;
+      fail("unknown ambiguity `" + aid + "` (expected one of " + (known.empty() ? "none: the policy names no ambiguity" : known) + ")");
+    }
+    if (!a->find_reading(rid)) {
+      std::string known;
+      for (const auto& x : a->readings) known += (known.empty() ? "" : ", ") + x.id;
+      fail("ambiguity `" + aid + "` has no reading `" + rid + "` (expected one of " + known + ")");
+    }
+  }
+  auto p = std::make_shared<Policy>(*this);
+  bool changed = false;
+  for (auto& a : p->ambiguities) {
+    auto it = readings.find(a.id);
+    if (it == readings.end() || it->second == a.chosen) continue;
+    a.chosen = it->second;
+    changed = true;
+    for (const auto& re : a.find_reading(a.chosen)->exprs) {
+      Criterion& c = p->criteria[static_cast<size_t>(re.criterion)];
+      c.when_source = re.when_source;
+      c.expr = re.expr;
+    }
+  }
+  if (changed) {
+    std::string tag;
+    for (const auto& x : p->readings_in_force()) tag += x + "\n";
+    p->sha256 = sha256_hex(sha256 + "\n" + tag);
+  }
+  return p;
+}
+
+bool find_beside_or_bundled(const std::string& dir, const std::string& name, std::string& text,
+                            std::string& where) {
+  if (!dir.empty()) {
+    std::string path = dir + "/" + name;
+    std::ifstream probe(path, std::ios::binary);
+    if (probe) {
+      std::ostringstream ss;
+      ss << probe.rdbuf();
+      if (!probe.bad()) {
+        text = ss.str();
+        where = path;
+        return true;
+      }
+    }
+  }
+  if (auto e = embedded_file(name)) {
+    text = std::string(*e);
+    where = name;
+    return true;
+  }
+  return false;
+}
+
 std::string read_file(const std::string& path) {
   auto fail = [&](const std::string& message) { diagnose(path.empty() ? "<file>" : path).fail(message); };
   if (path.empty()) fail("an empty file name (expected a YAML file; an unset shell variable?)");
@@ -112,6 +201,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
   r.expect_map(root, "the policy file", {"policy", "sections", "decision", "categories", "criteria", "ambiguities", "codes", "definitions"});
   auto p = std::make_shared<Policy>();
   p->file = src.file;
+  p->dir = src.dir;
 
   YAML::Node meta = root["policy"];
   if (!meta) r.fail(root, "missing required key `policy`");
@@ -125,16 +215,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
 
   // The vocabulary: beside the policy file first, then bundled.
   std::string vocab_text, vocab_file;
-  bool found = false;
-  if (!src.dir.empty()) {
-    std::string path = src.dir + "/" + vocab_name;
-    std::ifstream probe(path);
-    if (probe) { vocab_text = read_file(path); vocab_file = path; found = true; }
-  }
-  if (!found) {
-    if (auto e = embedded_file(vocab_name)) { vocab_text = std::string(*e); vocab_file = vocab_name; found = true; }
-  }
-  if (!found) r.fail(meta["vocabulary"], "vocabulary `" + vocab_name + "` not found beside the policy file nor bundled");
+  if (!find_beside_or_bundled(src.dir, vocab_name, vocab_text, vocab_file)) r.fail(meta["vocabulary"], "vocabulary `" + vocab_name + "` not found beside the policy file nor bundled");
   p->vocab = load_vocabulary(vocab_text, vocab_file);
   p->sha256 = sha256_hex(src.text + vocab_text);
 
@@ -270,6 +351,66 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     }
   }
 
+  // Ambiguities: every reading's overrides parsed now (references by file
+  // index, remapped with the criteria), so a reading is data on the Policy.
+  std::set<std::string> amb_ids;
+  if (YAML::Node ambs = root["ambiguities"]) {
+    r.expect_seq(ambs, "`ambiguities`");
+    for (const auto& an : ambs) {
+      r.expect_map(an, "an ambiguity", {"id", "question", "quote", "criteria", "readings"});
+      Ambiguity a;
+      a.id = r.id(an, "id", amb_ids, "ambiguity");
+      a.line = an.Mark().line + 1;
+      a.question = r.str(an, "question");
+      a.quote = r.str(an, "quote", false);
+      a.criteria = r.str_list(an, "criteria");
+      for (size_t k = 0; k < a.criteria.size(); ++k)
+        if (!file_index.count(a.criteria[k])) r.fail(an["criteria"][k], "unknown criterion `" + a.criteria[k] + "`");
+      YAML::Node rs = an["readings"];
+      if (!rs || !rs.IsSequence() || rs.size() < 2) r.fail(an, "ambiguity `" + a.id + "` needs at least two `readings` (the encoded one first)");
+      std::set<std::string> reading_ids;
+      for (const auto& rn : rs) {
+        r.expect_map(rn, "a reading", {"id", "text", "overrides"});
+        Reading rd;
+        rd.id = r.id(rn, "id", reading_ids, "reading");
+        rd.text = r.str(rn, "text");
+        if (YAML::Node ov = rn["overrides"]) {
+          if (!ov.IsMap()) r.fail(ov, "expected `overrides` as criterion id: condition");
+          for (const auto& kv : ov) {
+            std::string cid = kv.first.Scalar();
+            auto fi = file_index.find(cid);
+            if (fi == file_index.end()) r.fail(kv.first, "unknown criterion `" + cid + "`");
+            if (raw[fi->second].c.combinator != Combinator::Leaf) r.fail(kv.first, "criterion `" + cid + "` combines others; only a `when` can be overridden");
+            ExprContext oc = ctx;
+            r.scalar_start(kv.second, oc.line, oc.column);
+            ReadingExpr re;
+            re.criterion = fi->second;
+            re.when_source = kv.second.Scalar();
+            re.expr = parse_expr(re.when_source, oc);
+            collect_refs(re.expr, deps[fi->second]);  // one order fits every reading
+            rd.overrides.emplace(cid, re.when_source);
+            rd.exprs.push_back(std::move(re));
+          }
+        }
+        a.readings.push_back(rd);
+      }
+      a.chosen = a.readings.front().id;
+      if (!a.readings.front().overrides.empty()) r.fail(rs[0], "the first reading is the encoded one and overrides nothing");
+      // Each reading carries every criterion the ambiguity touches (the
+      // encoded condition where it does not override it).
+      std::set<int> touched;
+      for (const auto& rd : a.readings)
+        for (const auto& re : rd.exprs) touched.insert(re.criterion);
+      for (auto& rd : a.readings)
+        for (int fi : touched) {
+          bool has = false;
+          for (const auto& re : rd.exprs) has |= re.criterion == fi;
+          if (!has) rd.exprs.push_back(ReadingExpr{fi, raw[fi].c.when_source, raw[fi].c.expr});
+        }
+      p->ambiguities.push_back(std::move(a));
+    }
+  }
+
   // Topological order (children before parents); a cycle is an error.
   std::vector<int> order, state(raw.size(), 0);
   std::function<void(int)> visit = [&](int i) {
@@ -290,6 +431,12 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     p->criterion_by_id.emplace(c.id, static_cast<int>(p->criteria.size()));
     p->criteria.push_back(std::move(c));
   }
+  for (auto& a : p->ambiguities)
+    for (auto& rd : a.readings)
+      for (auto& re : rd.exprs) {
+        re.criterion = perm[re.criterion];
+        remap(re.expr, perm);
+      }
   // Pathways and exclusions in file order.
   for (size_t fi = 0; fi < raw.size(); ++fi) {
     const Criterion& c = p->criteria[perm[fi]];
@@ -312,49 +459,6 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     }
   }
 
-  // Ambiguities: every reading's overrides must parse.
-  std::set<std::string> amb_ids;
-  if (YAML::Node ambs = root["ambiguities"]) {
-    r.expect_seq(ambs, "`ambiguities`");
-    ExprContext oc = ctx;
-    oc.resolve_ref = [&](const std::string& id) { return p->find_criterion(id); };
-    for (const auto& an : ambs) {
-      r.expect_map(an, "an ambiguity", {"id", "question", "quote", "criteria", "readings"});
-      Ambiguity a;
-      a.id = r.id(an, "id", amb_ids, "ambiguity");
-      a.line = an.Mark().line + 1;
-      a.question = r.str(an, "question");
-      a.quote = r.str(an, "quote", false);
-      a.criteria = r.str_list(an, "criteria");
-      for (size_t k = 0; k < a.criteria.size(); ++k)
-        if (p->find_criterion(a.criteria[k]) < 0) r.fail(an["criteria"][k], "unknown criterion `" + a.criteria[k] + "`");
-      YAML::Node rs = an["readings"];
-      if (!rs || !rs.IsSequence() || rs.size() < 2) r.fail(an, "ambiguity `" + a.id + "` needs at least two `readings` (the encoded one first)");
-      std::set<std::string> reading_ids;
-      for (const auto& rn : rs) {
-        r.expect_map(rn, "a reading", {"id", "text", "overrides"});
-        Reading rd;
-        rd.id = r.id(rn, "id", reading_ids, "reading");
-        rd.text = r.str(rn, "text");
-        if (YAML::Node ov = rn["overrides"]) {
-          if (!ov.IsMap()) r.fail(ov, "expected `overrides` as criterion id: condition");
-          for (const auto& kv : ov) {
-            std::string cid = kv.first.Scalar();
-            int ci = p->find_criterion(cid);
-            if (ci < 0) r.fail(kv.first, "unknown criterion `" + cid + "`");
-            if (p->criteria[ci].combinator != Combinator::Leaf) r.fail(kv.first, "criterion `" + cid + "` combines others; only a `when` can be overridden");
-            r.scalar_start(kv.second, oc.line, oc.column);
-            parse_expr(kv.second.Scalar(), oc);  // validate now, so `analyze` cannot fail later
-            rd.overrides.emplace(cid, kv.second.Scalar());
-          }
-        }
-        a.readings.push_back(rd);
-      }
-      a.chosen = a.readings.front().id;
-      if (!a.readings.front().overrides.empty()) r.fail(rs[0], "the first reading is the encoded one and overrides nothing");
-      p->ambiguities.push_back(std::move(a));
-    }
-  }
   for (const auto& c : p->criteria)
     for (const auto& aid : c.ambiguities)
       if (!amb_ids.count(aid)) r.fail(raw[file_index[c.id]].node, "criterion `" + c.id + "` names unknown ambiguity `" + aid + "`");

@@ -2,6 +2,8 @@
 // (reports layer).
 #include "reports/page_writer.h"
 
+#include "explain/case_reasons.h"
+
 namespace pp::reports::page {
 
 // ---------------------------------------------------------------- cases
@@ -21,6 +23,24 @@ void PageWriter::one_case(size_t i, const CaseReport& cr) {
     text(r.reason);
   }
   raw("</p>\n");
+  {
+    // Readings the decision rests on, and billing codes that disagree with the request.
+    explain::CaseReasons reasons = explain::case_reasons(p_, cr.input, e);
+    if (!reasons.depends_on.empty() || !reasons.warnings.empty()) {
+      raw("<ul class=\"warnings\">\n");
+      for (const auto& d : reasons.depends_on) {
+        raw("<li>warning: ");
+        text(solver::dependence_text(p_, d));
+        raw("</li>\n");
+      }
+      for (const auto& w : reasons.warnings) {
+        raw("<li>warning: billing: ");
+        text(w);
+        raw("</li>\n");
+      }
+      raw("</ul>\n");
+    }
+  }
 
   // Pathways and exclusions.
   raw("<h4>Pathways and exclusions</h4>\n<ul class=\"statuses\">\n");

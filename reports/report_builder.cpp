@@ -20,22 +20,12 @@ std::optional<std::string> find_policy_source(const model::Policy& policy, const
     note = "the policy file names no source text (`policy.source`)";
     return std::nullopt;
   }
-  if (!policy_dir.empty()) {
-    std::filesystem::path path = std::filesystem::path(policy_dir) / policy.source_file;
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(path, ec)) {
-      std::ifstream in(path, std::ios::binary);
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      if (in) {
-        note = "read from " + path.string();
-        return ss.str();
-      }
-    }
-  }
-  if (auto bundled = model::embedded_file(policy.source_file)) {
-    note = "the copy of " + policy.source_file + " bundled with policyproof";
-    return std::string(*bundled);
+  std::string text, where;
+  if (model::find_beside_or_bundled(policy_dir, policy.source_file, text, where)) {
+    note = where == policy.source_file && model::embedded_file(policy.source_file)
+               ? "the copy of " + policy.source_file + " bundled with policyproof"
+               : "read from " + where;
+    return text;
   }
   note = "`" + policy.source_file + "` was found neither beside the policy file nor among the bundled files";
   return std::nullopt;

@@ -89,14 +89,7 @@ std::shared_ptr<const model::Policy> PolicyRegistry::under(const LoadedPolicy& l
   if (variants_.size() >= kMaxVariants)
     throw std::length_error("the service holds at most " + std::to_string(kMaxVariants) +
                             " combinations of readings; this one is not among them");
-  std::map<std::string, std::string> overrides;
-  for (const auto& [amb, rd] : chosen)
-    for (const auto& a : p.ambiguities)
-      if (a.id == amb)
-        for (const auto& x : a.readings)
-          if (x.id == rd)
-            for (const auto& [cid, when] : x.overrides) overrides[cid] = when;
-  auto variant = model::load_policy(lp.source, overrides);
+  auto variant = p.under(chosen, "reading");  // the readings' conditions, parsed once at load time
   variants_.emplace(key, variant);
   return variant;
 }

@@ -13,11 +13,51 @@
 
 namespace pp::solver::analysis {
 
+namespace {
+
+// A pathway that approves some case under the reading in force and none
+// under reading `key`: the reading makes a whole indication void.
+void dead_pathways_under(AnalysisContext& cx, const model::Ambiguity& a, const model::Reading& rd,
+                         const std::string& key) {
+  const model::Policy& p = cx.policy();
+  for (int pw : p.pathways) {
+    const model::Criterion& c = cx.crit(pw);
+    Claim alive;
+    alive.reading = key;
+    alive.decision = model::Decision::MedicallyNecessary;
+    alive.criteria = {{c.id, true}};
+    CheckResult r;
+    if (cx.solve({alive}, {}, &r) || r.answer != Answer::Unsat) continue;
+    Finding f;
+    f.kind = "dead";
+    f.severity = Severity::Warning;
+    f.subject = key;
+    f.criteria = {c.id};
+    for (const auto& id : a.criteria)
+      if (id != c.id) f.criteria.push_back(id);
+    Claim lit, alt;
+    lit.decision = model::Decision::MedicallyNecessary;
+    lit.criteria = {{c.id, true}};
+    alt.reading = key;
+    alt.decision = model::Decision::NotMedicallyNecessary;
+    alt.criteria = {{c.id, true}};
+    f.claims = {lit, alt};
+    f.message = fmt::format("under reading `{}` of {} ({}), pathway {} ({}) approves no case: every case that meets it is "
+                            "denied, although it approves some under the reading `{}` in force",
+                            rd.id, a.id, rd.text, c.id, c.title, a.chosen);
+    if (!cx.attach_witness(f)) continue;  // dead under both readings: the structure checks say so
+    cx.add(std::move(f));
+  }
+}
+
+}  // namespace
+
 void find_ambiguity_consequences(AnalysisContext& cx) {
   const model::Policy& p = cx.policy();
   for (const auto& a : p.ambiguities) {
-    for (size_t r = 1; r < a.readings.size(); ++r) {
+    for (size_t r = 0; r < a.readings.size(); ++r) {
       const auto& rd = a.readings[r];
+      if (rd.id == a.chosen) continue;  // the reading in force (--reading may choose another)
       std::string key = a.id + "/" + rd.id;
       cx.reading_policy(key);  // loads it
       DecisionDiff dd = diff_decisions(cx.policy_ptr(), cx.reading_policy_ptr(key), cx.limits(), 16, "ambiguity-" + a.id + "-" + rd.id);
@@ -71,6 +111,7 @@ void find_ambiguity_consequences(AnalysisContext& cx) {
         cr.reason = dd.reason;
         cx.incomplete("the regions of reading " + key + " (some may be missing)", cr, a.criteria);
       }
+      dead_pathways_under(cx, a, rd, key);
     }
   }
 }

@@ -81,7 +81,7 @@ std::shared_ptr<const Policy> AnalysisContext::reading_policy_ptr(const std::str
   for (const auto& a : p_.ambiguities)
     if (a.id == amb)
       for (const auto& r : a.readings)
-        if (r.id == rd) return readings_.emplace(key, load_reading(source_, r)).first->second;
+        if (r.id == rd) return readings_.emplace(key, p_.under({{amb, rd}})).first->second;
   throw std::logic_error("unknown reading " + key);
 }
 

@@ -70,7 +70,8 @@ void code_dependence(AnalysisContext& cx, const model::Fact& code_fact) {
   std::vector<std::string> reading_keys;
   int code_fact_index = code_fact.atoms.empty() ? -1 : v.atoms[static_cast<size_t>(code_fact.atoms[0])].fact;
   for (const auto& a : p.ambiguities)
-    for (size_t r = 1; r < a.readings.size(); ++r) {
+    for (size_t r = 0; r < a.readings.size(); ++r) {
+      if (a.readings[r].id == a.chosen) continue;  // the reading in force (--reading may choose another)
       std::string key = a.id + "/" + a.readings[r].id;
       const model::Policy& rp = cx.reading_policy(key);
       bool reads = false;

@@ -1,6 +1,6 @@
 // Boundary pairs: for each criterion bullet, the case that just meets it and
 // the one that just misses it, decided by the concrete evaluator on fully
-// specified cases (CMM-607 v1.0.2026, literal reading).
+// specified cases (CMM-607 v1.0.2026, the readings encoded in the policy file).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -120,9 +120,11 @@ TEST_CASE("urgent conditions waive non-surgical management, not the rest") {
   CHECK(decide(c) == NMN);
 }
 
-TEST_CASE("chronic pain of more than 6 months (26 weeks) bars every pathway") {
+TEST_CASE("chronic pain of more than 6 months (26.09 weeks) bars every pathway") {
   json c = subacute_nm();
   c["pain"]["duration_weeks"] = 26;   CHECK(decide(c) == MN);
+  c["pain"]["duration_weeks"] = 26.05; CHECK(decide(c) == MN);  // calendar months (AMB.six_months)
+  c["pain"]["duration_weeks"] = 26.1; CHECK(decide(c) == NMN);
   c["pain"]["duration_weeks"] = 26.5; CHECK(decide(c) == NMN);
   c = malignant(); c["pain"]["duration_weeks"] = 26;  CHECK(decide(c) == MN);
   c = malignant(); c["pain"]["duration_weeks"] = 40;  CHECK(decide(c) == NMN);
@@ -162,7 +164,8 @@ TEST_CASE("imaging: concordant, showing a listed finding") {
   }
   c = acute_nm(); c["imaging"]["findings"] = json::array(); CHECK(decide(c) == NMN);
   c = acute_nm(); c["imaging"]["findings"] = json::array({"non_aggressive_hemangioma"}); CHECK(decide(c) == NMN);
-  c = acute_nm(); c["imaging"]["findings"] = json::array({"osteoporotic_vcf", "non_aggressive_hemangioma"}); CHECK(decide(c) == NMN);
+  // augmentation *for* a non-aggressive hemangioma is barred, not one beside an indicated finding (AMB.hemangioma_scope)
+  c = acute_nm(); c["imaging"]["findings"] = json::array({"osteoporotic_vcf", "non_aggressive_hemangioma"}); CHECK(decide(c) == MN);
   for (const char* f : {"osteolytic_metastasis", "myeloma_destruction", "primary_malignant_bone_neoplasm"}) {
     json d = malignant();
     d["imaging"]["findings"] = json::array({f});
@@ -250,6 +253,8 @@ TEST_CASE("partial cases: known facts that force the outcome decide it") {
   json c = acute_nm();
   c.erase("contraindications");
   CHECK(decide(c) == Decision::Undetermined);
-  // a domain relation closes a fact: herniated-disc radiculopathy is a radiculopathy
+  // a known contraindication decides alone (no domain relation ties it to the alternative cause)
   CHECK(decide(json::parse(R"({"contraindications": {"herniated_disc_radiculopathy": true}})")) == NMN);
+  CHECK(decide(json::parse(R"({"contraindications": {"herniated_disc_radiculopathy": true},
+                               "alternative_causes": {"radiculopathy": false}})")) == NMN);
 }
