@@ -101,7 +101,7 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
     out += f.exclusion[i];
   }
   out += "],\"unmet\":[";
-  if (r.decision != model::Decision::MedicallyNecessary) {
+  if (r.decision != model::Decision::MedicallyNecessary && r.decision != model::Decision::OutOfScope) {
     auto& unmet = f.unmet;
     f.unmet_walk->list(ev, unmet);
     for (size_t k = 0; k < unmet.size(); ++k) out.append(f.id[unmet[k]], k == 0 ? 1 : 0);
@@ -137,6 +137,7 @@ std::string result_text(const model::Policy& p, const model::Case& c, const solv
     case model::Decision::MedicallyNecessary: out += "MEDICALLY NECESSARY"; break;
     case model::Decision::NotMedicallyNecessary: out += "NOT MEDICALLY NECESSARY"; break;
     case model::Decision::Undetermined: out += "UNDETERMINED"; break;
+    case model::Decision::OutOfScope: out += "OUT OF SCOPE"; break;
   }
   out += fmt::format("  case {}  ({} {}, policy sha256 {})\n", label, p.id, p.version, p.sha256.substr(0, 12));
   if (!r.exact) out += fmt::format("  the solver could not decide exactly: {}\n", r.reason);
@@ -144,6 +145,10 @@ std::string result_text(const model::Policy& p, const model::Case& c, const solv
   auto quote = [&](const model::Criterion& cr) {
     return fmt::format("{} ({}) [{}]\n      \"{}\"\n", cr.id, cr.title, cr.section, cr.text);
   };
+  if (r.decision == model::Decision::OutOfScope && p.scope >= 0) {  // neither approved nor denied
+    out += "\nThe policy does not address this case:\n  - " + quote(p.criteria[static_cast<size_t>(p.scope)]);
+    return out;
+  }
   if (r.decision == model::Decision::MedicallyNecessary) {
     for (int i : p.pathways) {
       if (ev.criteria[i] != Tri::True) continue;

@@ -60,6 +60,7 @@ const char* decision_words(Decision d) {
     case Decision::MedicallyNecessary: return "medically necessary";
     case Decision::NotMedicallyNecessary: return "not medically necessary";
     case Decision::Undetermined: return "undetermined";
+    case Decision::OutOfScope: return "out of the policy's scope";
   }
   return "";
 }
@@ -271,9 +272,16 @@ std::string explanation_text(const model::Policy& p, const model::Case& original
     case Decision::MedicallyNecessary: out += "MEDICALLY NECESSARY"; break;
     case Decision::NotMedicallyNecessary: out += "NOT MEDICALLY NECESSARY"; break;
     case Decision::Undetermined: out += "UNDETERMINED"; break;
+    case Decision::OutOfScope: out += "OUT OF SCOPE"; break;
   }
   out += fmt::format("  case {}  ({} {}, policy sha256 {})\n", original.has_case_id ? original.case_id : "(no case_id)",
                      p.id, p.version, p.sha256.substr(0, 12));
+  if (d == Decision::OutOfScope && p.scope >= 0) {  // neither approved nor denied: nothing to correct
+    const auto& sc = p.criteria[static_cast<size_t>(p.scope)];
+    out += fmt::format("\nThe policy does not address this case ({} not met):\n  - {} ({}) [{}]\n      \"{}\"\n", sc.id, sc.id,
+                       sc.title, sc.section, sc.text);
+    return out;
+  }
   if (!e.result.exact) out += fmt::format("  the solver could not decide exactly: {}\n", e.result.reason);
   if (d == Decision::MedicallyNecessary && e.result.exact) {
     out += "\nNothing to correct: the case meets a pathway and no exclusion applies.\n";

@@ -10,6 +10,7 @@
 #include "solver/policy_analyzer.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 #include <map>
 #include <set>
@@ -17,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "model/bundled_policies.h"
 #include "model/embedded_files.h"
 #include "solver/policy_differ.h"
 #include "solver/session.h"
@@ -56,6 +58,9 @@ model::PolicySource policy_source(const std::string& path) {
     src.file = "cmm-607.yaml";
     return src;
   }
+  std::error_code ec;  // a bundled policy's id (`--policy L34106`), as load_policy_option reads it
+  if (path.find('/') == std::string::npos && !std::filesystem::exists(path, ec))
+    if (auto bundled = model::bundled_policy_source(path)) return *bundled;
   src.text = model::read_file(path);
   src.file = path;
   auto slash = path.find_last_of('/');
@@ -78,8 +83,8 @@ std::string check_claims(const model::Case& c, const std::vector<Claim>& claims,
     std::string under = cl.reading.empty() ? "" : " under " + cl.reading;
     for (const auto& r : p.relations)
       if (ev.eval(r.expr, c, e) != Tri::True) return "the witness breaks domain relation " + r.id;
-    if (cl.decision && model::decision_of(e.decision) != *cl.decision)
-      return fmt::format("decision{} is {}, the claim says {}", under, model::to_string(model::decision_of(e.decision)),
+    if (cl.decision && model::decision_of(e) != *cl.decision)
+      return fmt::format("decision{} is {}, the claim says {}", under, model::to_string(model::decision_of(e)),
                          model::to_string(*cl.decision));
     for (const auto& [id, v] : cl.criteria) {
       int i = p.find_criterion(id);
@@ -270,6 +275,8 @@ class Analyzer {
     for (const auto& cl : claims) {
       const Encoding& e = encoding_of(cl.reading);
       if (cl.decision) out.push_back(e.decision() == ctx().bool_val(*cl.decision == Decision::MedicallyNecessary));
+      if (cl.decision && e.policy().scope >= 0)  // a denial is in scope; out_of_scope is not
+        out.push_back(e.in_scope() == ctx().bool_val(*cl.decision != Decision::OutOfScope));
       for (const auto& [id, v] : cl.criteria) out.push_back(e.criterion(id) == ctx().bool_val(v));
       for (const auto& h : cl.holds) out.push_back(e.compile(h.expr));
     }
@@ -614,7 +621,8 @@ class Analyzer {
         else if (u.kind == UseKind::AnyChild) any_parents.push_back(u.parent);
         else referenced = true;
       }
-      bool in_list = c.kind != CriterionKind::Condition;  // pathways and exclusions: Any lists
+      // Pathways and exclusions (Any lists), and the scope, read by the decision itself.
+      bool in_list = c.kind != CriterionKind::Condition || i == p_.scope;
       if (!in_list && uses_[static_cast<size_t>(i)].empty()) {
         Finding f;
         f.kind = "vacuous";
