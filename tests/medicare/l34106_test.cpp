@@ -14,6 +14,7 @@
 #include "solver/case_engine.h"
 #include "support/policy_text.h"
 #include "support/run.h"
+#include "support/shared.h"
 
 namespace {
 
@@ -74,7 +75,9 @@ Decision decide(const nlohmann::json& j) {
 }  // namespace
 
 TEST_CASE("L34106: the bundled copy of the LCD is the shared source text") {
-  CHECK(source() == pp::test::slurp(std::string(PP_SHARED_DIR) + "/source/medicare-lcd-L34106.md"));
+  std::string shared = pp::test::shared_path("source/medicare-lcd-L34106.md", "the bundled copy is checked against it");
+  if (shared.empty()) return;
+  CHECK(source() == pp::test::slurp(shared));
 }
 
 TEST_CASE("L34106: every quoted wording occurs verbatim in the LCD") {
