@@ -382,6 +382,15 @@ std::string flips_chart(const model::Policy& a, const model::Policy& b, const so
                     rc.count, color});
   }
   if (c.other.count) bars.push_back({"more regions at once", c.other.count, "#999999"});
+  // The 24 largest, the rest as one grey bar.
+  std::stable_sort(bars.begin(), bars.end(), [](const Bar& x, const Bar& y) { return x.count > y.count; });
+  if (bars.size() > 24) {
+    size_t rest = 0;
+    for (size_t i = 24; i < bars.size(); ++i) rest += bars[i].count;
+    size_t n = bars.size() - 24;
+    bars.resize(24);
+    bars.push_back({fmt::format("{} more regions and pairs", n), rest, "#999999"});
+  }
   size_t max = 1;
   for (const auto& bar : bars) max = std::max(max, bar.count);
   const int left = 360, width = 360, row = 22, top = 56;

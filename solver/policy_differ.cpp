@@ -516,9 +516,14 @@ bool RegionMatcher::granted_approves(const std::vector<size_t>& regions, const m
 int RegionMatcher::region_of(const model::Case& ca, const model::Case& cb, const model::Evaluation& ea,
                              const model::Evaluation& eb) const {
   if (model::decision_of(ea) == model::decision_of(eb)) return -1;
+  // Of the regions that explain the case alone, the one reading the fewest
+  // facts (three levels: CMM-607's level rule, not "if it were malignant").
+  int best = -1;
   for (size_t r = 0; r < d_.regions.size(); ++r)
-    if (holds(r, ea, eb) && granted_approves({r}, ca, cb, ea, eb)) return static_cast<int>(r);
-  return -1;
+    if ((best < 0 || d_.regions[r].facts.size() < d_.regions[static_cast<size_t>(best)].facts.size()) && holds(r, ea, eb) &&
+        granted_approves({r}, ca, cb, ea, eb))
+      best = static_cast<int>(r);
+  return best;
 }
 
 std::pair<int, int> RegionMatcher::regions_of(const model::Case& ca, const model::Case& cb, const model::Evaluation& ea,
