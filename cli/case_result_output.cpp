@@ -115,7 +115,7 @@ void append_result_json_with(std::string& out, const model::Policy& p, const mod
     out += f.exclusion[i];
   }
   out += "],\"unmet\":[";
-  if (r.decision != model::Decision::MedicallyNecessary) {
+  if (r.decision != model::Decision::MedicallyNecessary && r.decision != model::Decision::OutOfScope) {
     auto& unmet = f.unmet;
     f.unmet_walk->list(ev, unmet);
     for (size_t k = 0; k < unmet.size(); ++k) out.append(f.id[unmet[k]], k == 0 ? 1 : 0);
@@ -164,12 +164,19 @@ std::string result_text(const model::Policy& p, const model::Case& c, const solv
     case model::Decision::MedicallyNecessary: out += "MEDICALLY NECESSARY"; break;
     case model::Decision::NotMedicallyNecessary: out += "NOT MEDICALLY NECESSARY"; break;
     case model::Decision::Undetermined: out += "UNDETERMINED"; break;
+    case model::Decision::OutOfScope: out += "OUT OF SCOPE"; break;
   }
   out += fmt::format("  case {}  ({} {}, policy sha256 {})\n", label, p.id, p.version, p.sha256.substr(0, 12));
   for (const auto& rd : p.readings_in_force()) out += "  under the reading " + rd + " (--reading)\n";
   if (!r.exact) out += fmt::format("  the solver could not decide exactly: {}\n", r.reason);
   out += extras_text(p, x);
 
+  if (r.decision == model::Decision::OutOfScope && p.scope >= 0) {  // neither approved nor denied
+    const auto& cr = p.criteria[static_cast<size_t>(p.scope)];
+    out += fmt::format("\nThe policy does not address this case:\n  - {} ({}) [{}]\n      \"{}\"\n", cr.id, cr.title,
+                       cr.section, cr.text);
+    return out;
+  }
   std::vector<model::WhyItem> built;
   const std::vector<model::WhyItem>* why = x.why;
   if (!why) {

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iterator>
 #include <map>
 #include <vector>
 
+#include "model/bundled_policies.h"
 #include "model/case_reader.h"
 
 namespace pp::cli {
@@ -52,6 +54,11 @@ std::shared_ptr<const model::Policy> apply_reading_option(std::shared_ptr<const 
 
 std::shared_ptr<const model::Policy> load_policy_option(const std::string& policy_path) {
   if (policy_path.empty()) return apply_reading_option(model::load_bundled_policy());
+  // A bundled policy named by its id (`--policy L34106`), unless a file of that name exists.
+  std::error_code ec;
+  if (policy_path.find('/') == std::string::npos && !std::filesystem::exists(policy_path, ec))
+    if (auto src = model::bundled_policy_source(policy_path))
+      return apply_reading_option(src->file == "cmm-607.yaml" ? model::load_bundled_policy() : model::load_policy(*src));
   return apply_reading_option(model::load_policy_file(policy_path));
 }
 

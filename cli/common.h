@@ -20,8 +20,9 @@ constexpr int kExitOk = 0;
 constexpr int kExitCheckFailed = 1;
 constexpr int kExitBadInput = 2;
 
-// The policy named by --policy, or the bundled CMM-607 model when empty,
-// under the readings given with --reading.
+// The policy named by --policy (a file, or a bundled policy's id: CMM-607,
+// L34106), or the bundled CMM-607 model when empty, under the readings given
+// with --reading.
 std::shared_ptr<const model::Policy> load_policy_option(const std::string& policy_path);
 
 // `--reading AMB.ID=READING` (repeatable): work under another named reading

@@ -1,16 +1,25 @@
-// `policyproof diff OLD NEW`: what changed between two versions of a policy:
-// the textual changes by id, and every region of cases whose decision
-// differs, with the criteria that cause it and a witness case.
+// `policyproof diff A B`: a one-line verdict (equivalent, A more permissive,
+// B more permissive, incomparable), then what differs: between two versions
+// of a policy, the textual changes by id and every region of cases decided
+// differently with the criteria that cause it; between two payers' policies
+// (different ids), every region described by the obstacles and the facts
+// that define it. Each region has a witness replayed through both.
+// `--cases FILE.jsonl` streams a corpus through both and counts the flips by
+// region (with line numbers); `--chart FILE.svg` draws them.
 // `--exit-code` exits 1 when decisions differ anywhere.
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <fstream>
+#include <map>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "cli/common.h"
 #include "model/json_text.h"
+#include "model/case_reader.h"
 #include "model/case_writer.h"
+#include "solver/case_engine.h"
 #include "solver/policy_differ.h"
 
 namespace pp::cli {
@@ -23,7 +32,24 @@ struct DiffOptions {
   bool exit_code = false;
   double timeout_s = 5;
   unsigned rlimit = 0;
-  size_t max_regions = 64;
+  size_t max_regions = 0;  // 0: 64 between versions, 256 between payers
+  std::string cases_file;  // --cases: a JSONL corpus run through both
+  std::string chart_file;  // --chart: an SVG bar chart of the corpus's flips by region
+  size_t max_lines = 1000; // line numbers kept per region
+};
+
+// The flips of a corpus, by region; memory bounded by the regions, not the corpus.
+struct RegionCount {
+  size_t count = 0;
+  std::vector<long> lines;  // the first max_lines line numbers
+};
+struct CorpusFlips {
+  std::string file;
+  size_t cases = 0, approved_a = 0, approved_b = 0, undetermined = 0;
+  size_t a_only = 0, b_only = 0, scope = 0;  // approved by A only, by B only, otherwise (denied vs out of scope)
+  std::vector<RegionCount> by_region;         // per region of the diff
+  std::map<std::pair<int, int>, RegionCount> by_pair;  // in no single region: two regions' obstacles at once
+  RegionCount other;                          // decided differently, in no region nor pair (more obstacles at once)
 };
 
 void append_policy(std::string& out, const model::Policy& p) {
@@ -42,8 +68,42 @@ void append_optional_bool(std::string& out, const std::optional<bool>& b) {
   out += b ? (*b ? "true" : "false") : "null";
 }
 
-std::string json_report(const model::Policy& a, const model::Policy& b, const solver::PolicyDiff& d) {
-  std::string out = "{\"old\":";
+const char* short_decision(model::Decision d) {
+  switch (d) {
+    case model::Decision::MedicallyNecessary: return "approves";
+    case model::Decision::NotMedicallyNecessary: return "denies";
+    case model::Decision::Undetermined: return "undetermined";
+    case model::Decision::OutOfScope: return "out of scope";
+  }
+  return "?";
+}
+
+// What a region is about, in a few words: its criteria's titles.
+std::string region_label(const model::Policy& a, const model::Policy& b, const solver::Region& r) {
+  std::string out;
+  for (const auto& c : r.criteria) {
+    const model::Policy& p = c.before ? a : b;
+    int i = p.find_criterion(c.id);
+    if (!out.empty()) out += " + ";
+    out += c.id;
+    if (i >= 0) out += " (" + p.criteria[static_cast<size_t>(i)].title + ")";
+  }
+  return out;
+}
+
+void append_lines(std::string& out, const RegionCount& rc) {
+  out += fmt::format("{{\"count\":{},\"lines\":[", rc.count);
+  for (size_t i = 0; i < rc.lines.size(); ++i) out += (i ? "," : "") + std::to_string(rc.lines[i]);
+  out += fmt::format("],\"lines_complete\":{}}}", rc.lines.size() == rc.count ? "true" : "false");
+}
+
+std::string json_report(const model::Policy& a, const model::Policy& b, const solver::PolicyDiff& d,
+                        const std::optional<CorpusFlips>& corpus) {
+  std::string out = "{\"verdict\":";
+  model::json_escape(out, solver::to_string(d.decisions.verdict()));
+  out += ",\"comparison\":";
+  model::json_escape(out, d.decisions.payers ? "payers" : "versions");
+  out += ",\"old\":";
   append_policy(out, a);
   out += ",\"new\":";
   append_policy(out, b);
@@ -93,20 +153,75 @@ std::string json_report(const model::Policy& a, const model::Policy& b, const so
       out += c.redefined ? "true" : "false";
       out += '}';
     }
-    out += "],\"witness\":" + model::write_case_json(a.vocab, r.witness);
+    out += ']';
+    if (d.decisions.payers) {
+      out += ",\"label\":";
+      model::json_escape(out, region_label(a, b, r));
+      out += ",\"facts\":[";
+      for (size_t k = 0; k < r.facts.size(); ++k) {
+        if (k) out += ',';
+        model::json_escape(out, r.facts[k]);
+      }
+      out += ']';
+    }
+    out += ",\"witness\":" + model::write_case_json(a.vocab, r.witness);
     if (r.witness_after) out += ",\"witness_after\":" + model::write_case_json(b.vocab, *r.witness_after);
     out += '}';
   }
-  out += "]}\n";
+  out += ']';
+  if (corpus) {
+    const CorpusFlips& c = *corpus;
+    out += ",\"cases\":{\"file\":";
+    model::json_escape(out, c.file);
+    out += fmt::format(",\"total\":{},\"approved_a\":{},\"approved_b\":{},\"undetermined\":{},\"a_only\":{},\"b_only\":{},\"scope\":{},\"by_region\":[",
+                       c.cases, c.approved_a, c.approved_b, c.undetermined, c.a_only, c.b_only, c.scope);
+    bool first = true;
+    for (size_t i = 0; i < c.by_region.size(); ++i) {
+      if (!c.by_region[i].count) continue;
+      out += first ? "" : ",";
+      first = false;
+      out += fmt::format("{{\"region\":{},\"flips\":", i + 1);
+      append_lines(out, c.by_region[i]);
+      out += '}';
+    }
+    out += "],\"by_pair\":[";
+    first = true;
+    for (const auto& [pr, rc] : c.by_pair) {
+      out += first ? "" : ",";
+      first = false;
+      out += fmt::format("{{\"regions\":[{},{}],\"flips\":", pr.first + 1, pr.second + 1);
+      append_lines(out, rc);
+      out += '}';
+    }
+    out += "],\"other\":";
+    append_lines(out, c.other);
+    out += '}';
+  }
+  out += "}\n";
   return out;
 }
 
 std::string value_text(const std::optional<bool>& v) { return v ? (*v ? "met" : "unmet") : "absent"; }
 
-std::string text_report(const model::Policy& a, const model::Policy& b, const solver::PolicyDiff& d) {
-  std::string out = fmt::format("diff {} -> {}\n  old: {} {} (sha256 {})\n  new: {} {} (sha256 {})\n", a.file, b.file, a.id,
-                                a.version, a.sha256, b.id, b.version, b.sha256);
-  if (d.changes.empty()) {
+std::string lines_text(const RegionCount& rc) {
+  std::string out;
+  for (size_t i = 0; i < rc.lines.size() && i < 20; ++i) out += (i ? ", " : "") + std::to_string(rc.lines[i]);
+  if (rc.count > 20) out += fmt::format(", ... ({} more)", rc.count - std::min<size_t>(rc.count, 20));
+  return out;
+}
+
+std::string text_report(const model::Policy& a, const model::Policy& b, const solver::PolicyDiff& d,
+                        const std::optional<CorpusFlips>& corpus) {
+  const auto& regions = d.decisions.regions;
+  std::string out = fmt::format("verdict: {}{}\n", solver::to_string(d.decisions.verdict()),
+                                d.decisions.complete ? "" : " (the search is incomplete)");
+  out += fmt::format("diff {} -> {}\n  {}: {} {} (sha256 {})\n  {}: {} {} (sha256 {})\n", a.file, b.file,
+                     d.decisions.payers ? "A" : "old", a.id, a.version, a.sha256, d.decisions.payers ? "B" : "new", b.id,
+                     b.version, b.sha256);
+  if (d.decisions.payers) {
+    out += "\ntwo payers' policies: compared over the facts both know; each one's own facts are free\n"
+           "(a case is in a region when some values of them put it there)\n";
+  } else if (d.changes.empty()) {
     out += "\nno textual changes\n";
   } else {
     out += fmt::format("\ntextual changes ({})\n", d.changes.size());
@@ -116,33 +231,221 @@ std::string text_report(const model::Policy& a, const model::Policy& b, const so
       if (!c.after.empty()) out += "    + " + c.after + "\n";
     }
   }
-  const auto& regions = d.decisions.regions;
   if (regions.empty()) {
     out += d.decisions.complete ? "\ndecisions: the same on every case\n"
                                 : "\ndecisions: no difference found, but the search is incomplete (" + d.decisions.reason + ")\n";
-    return out;
+  } else {
+    out += fmt::format("\ndecisions differ in {} region{}{}\n", regions.size(), regions.size() == 1 ? "" : "s",
+                       d.decisions.complete ? "" : " (incomplete: " + d.decisions.reason + ")");
   }
-  out += fmt::format("\ndecisions differ in {} region{}{}\n", regions.size(), regions.size() == 1 ? "" : "s",
-                     d.decisions.complete ? "" : " (incomplete: " + d.decisions.reason + ")");
   for (size_t i = 0; i < regions.size(); ++i) {
     const auto& r = regions[i];
-    out += fmt::format("\n  region {}: {} -> {}\n", i + 1, model::to_string(r.before), model::to_string(r.after));
-    for (const auto& c : r.criteria)
-      out += fmt::format("    {}: {} -> {}{}\n", c.id, value_text(c.before), value_text(c.after), c.redefined ? " (redefined)" : "");
+    if (d.decisions.payers) {
+      out += fmt::format("\n  region {}: A {}, B {}: {}\n", i + 1, short_decision(r.before), short_decision(r.after),
+                         region_label(a, b, r));
+      for (const auto& c : r.criteria) {
+        const model::Policy& p = c.before ? a : b;
+        bool applies = c.before ? *c.before : *c.after;
+        int k = p.find_criterion(c.id);
+        const auto& cr = p.criteria[static_cast<size_t>(k)];
+        out += fmt::format("    {} {} {}: \"{}\"\n", c.before ? "A" : "B", c.id,
+                           cr.kind == model::CriterionKind::Exclusion ? (applies ? "applies" : "does not apply")
+                                                                      : (applies ? "met" : "not met"),
+                           cr.text);
+      }
+      std::string facts;
+      for (const auto& f : r.facts) facts += (facts.empty() ? "" : ", ") + f;
+      out += "    facts: " + facts + "\n";
+    } else {
+      out += fmt::format("\n  region {}: {} -> {}\n", i + 1, model::to_string(r.before), model::to_string(r.after));
+      for (const auto& c : r.criteria)
+        out += fmt::format("    {}: {} -> {}{}\n", c.id, value_text(c.before), value_text(c.after), c.redefined ? " (redefined)" : "");
+    }
     out += "    witness: " + model::write_case_json(a.vocab, r.witness) + "\n";
     if (r.witness_after) out += "    witness (new vocabulary): " + model::write_case_json(b.vocab, *r.witness_after) + "\n";
+    out += fmt::format("    replayed: {} {}, {} {}\n", a.id, model::to_string(r.before), b.id, model::to_string(r.after));
+  }
+  if (corpus) {
+    const CorpusFlips& c = *corpus;
+    out += fmt::format("\ncases {}: {} read; approved by A {}, by B {}; undetermined by either {}\n", c.file, c.cases,
+                       c.approved_a, c.approved_b, c.undetermined);
+    out += fmt::format("  flips: approved by A only {}, by B only {}, denied by one and out of scope for the other {}\n",
+                       c.a_only, c.b_only, c.scope);
+    for (size_t i = 0; i < c.by_region.size(); ++i)
+      if (c.by_region[i].count)
+        out += fmt::format("  region {} ({}): {} case{}, lines {}\n", i + 1, region_label(a, b, regions[i]),
+                           c.by_region[i].count, c.by_region[i].count == 1 ? "" : "s", lines_text(c.by_region[i]));
+    for (const auto& [pr, rc] : c.by_pair)
+      out += fmt::format("  regions {} + {} ({} + {}): {} case{}, lines {}\n", pr.first + 1, pr.second + 1,
+                         region_label(a, b, regions[static_cast<size_t>(pr.first)]),
+                         region_label(a, b, regions[static_cast<size_t>(pr.second)]), rc.count, rc.count == 1 ? "" : "s",
+                         lines_text(rc));
+    if (c.other.count)
+      out += fmt::format("  in more regions at once: {} case{}, lines {}\n", c.other.count, c.other.count == 1 ? "" : "s",
+                         lines_text(c.other));
   }
   return out;
 }
 
+// Streams the corpus through both policies, one line at a time (memory: the
+// regions' counters and at most max_lines line numbers each).
+CorpusFlips run_corpus(const DiffOptions& o, const std::shared_ptr<const model::Policy>& a,
+                       const std::shared_ptr<const model::Policy>& b, const solver::DecisionDiff& d) {
+  CorpusFlips c;
+  c.file = o.cases_file;
+  c.by_region.resize(d.regions.size());
+  std::ifstream in_file;
+  std::istream* in = &std::cin;
+  if (o.cases_file != "-") {
+    in_file.open(o.cases_file, std::ios::binary);
+    if (!in_file) model::read_file(o.cases_file);  // throws the diagnostic naming it
+    in = &in_file;
+  }
+  const bool same = solver::same_vocabulary(a->vocab, b->vocab);
+  solver::RegionMatcher matcher(d, *a, *b);
+  model::CaseReader ra(*a), rb(*b);
+  solver::CaseEngine ea(a), eb(b);
+  solver::CaseResult xa, xb;
+  model::Case ca, cb;
+  std::string line;
+  long n = 0;
+  auto keep = [&](RegionCount& rc) {
+    ++rc.count;
+    if (rc.lines.size() < o.max_lines) rc.lines.push_back(n);
+  };
+  while (std::getline(*in, line)) {
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ra.read_into(line, c.file, n, ca);
+    if (!same) rb.read_into(line, c.file, n, cb);
+    ea.evaluate_into(ca, xa);
+    eb.evaluate_into(same ? ca : cb, xb);
+    ++c.cases;
+    c.approved_a += xa.decision == model::Decision::MedicallyNecessary;
+    c.approved_b += xb.decision == model::Decision::MedicallyNecessary;
+    if (xa.decision == model::Decision::Undetermined || xb.decision == model::Decision::Undetermined) {
+      ++c.undetermined;
+      continue;
+    }
+    if (xa.decision == xb.decision) continue;
+    if (xa.decision == model::Decision::MedicallyNecessary) ++c.a_only;
+    else if (xb.decision == model::Decision::MedicallyNecessary) ++c.b_only;
+    else ++c.scope;
+    int r = matcher.region_of(ca, same ? ca : cb, xa.evaluation, xb.evaluation);
+    if (r >= 0) {
+      keep(c.by_region[static_cast<size_t>(r)]);
+      continue;
+    }
+    auto pair = matcher.regions_of(ca, same ? ca : cb, xa.evaluation, xb.evaluation);
+    keep(pair.first >= 0 ? c.by_pair[pair] : c.other);
+  }
+  if (in->bad()) {
+    model::Diagnostic diag;
+    diag.location.file = c.file;
+    diag.message = "cannot read the file (is it a directory?)";
+    throw model::DiagnosticError(diag);
+  }
+  return c;
+}
+
+std::string xml_text(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    if (ch == '<') out += "&lt;";
+    else if (ch == '>') out += "&gt;";
+    else if (ch == '&') out += "&amp;";
+    else if (ch == '"') out += "&quot;";
+    else out += ch;
+  }
+  return out;
+}
+
+// A horizontal bar chart of the corpus's flips by region: one bar per region
+// with flips, colored by direction (approved by A only, by B only, scope).
+std::string flips_chart(const model::Policy& a, const model::Policy& b, const solver::DecisionDiff& d,
+                        const CorpusFlips& c) {
+  struct Bar { std::string label; size_t count; const char* color; };
+  std::vector<Bar> bars;
+  for (size_t i = 0; i < c.by_region.size(); ++i) {
+    if (!c.by_region[i].count) continue;
+    const auto& r = d.regions[i];
+    const char* color = r.before == model::Decision::MedicallyNecessary ? "#d95f02"
+                        : r.after == model::Decision::MedicallyNecessary ? "#1b9e77" : "#7570b3";
+    bars.push_back({fmt::format("{}. {}", i + 1, region_label(a, b, r)), c.by_region[i].count, color});
+  }
+  for (const auto& [pr, rc] : c.by_pair) {
+    const auto& r = d.regions[static_cast<size_t>(pr.first)];
+    const char* color = r.before == model::Decision::MedicallyNecessary ? "#d95f02"
+                        : r.after == model::Decision::MedicallyNecessary ? "#1b9e77" : "#7570b3";
+    bars.push_back({fmt::format("{}+{}. {} + {}", pr.first + 1, pr.second + 1, region_label(a, b, r),
+                                region_label(a, b, d.regions[static_cast<size_t>(pr.second)])),
+                    rc.count, color});
+  }
+  if (c.other.count) bars.push_back({"more regions at once", c.other.count, "#999999"});
+  // The 24 largest, the rest as one grey bar.
+  std::stable_sort(bars.begin(), bars.end(), [](const Bar& x, const Bar& y) { return x.count > y.count; });
+  if (bars.size() > 24) {
+    size_t rest = 0;
+    for (size_t i = 24; i < bars.size(); ++i) rest += bars[i].count;
+    size_t n = bars.size() - 24;
+    bars.resize(24);
+    bars.push_back({fmt::format("{} more regions and pairs", n), rest, "#999999"});
+  }
+  size_t max = 1;
+  for (const auto& bar : bars) max = std::max(max, bar.count);
+  const int left = 360, width = 360, row = 22, top = 56;
+  const int height = top + static_cast<int>(bars.size()) * row + 40;
+  std::string out = fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" font-size=\"12\">\n",
+      left + width + 80, height);
+  out += fmt::format("<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">Flips by region: {} vs {} ({} cases; bars on a log scale)</text>\n",
+                     xml_text(a.id), xml_text(b.id), c.cases);
+  out += fmt::format("<text x=\"10\" y=\"40\"><tspan fill=\"#d95f02\">&#9632; approved by {} only ({})</tspan>  "
+                     "<tspan fill=\"#1b9e77\">&#9632; approved by {} only ({})</tspan>  "
+                     "<tspan fill=\"#7570b3\">&#9632; denied vs out of scope ({})</tspan></text>\n",
+                     xml_text(a.id), c.a_only, xml_text(b.id), c.b_only, c.scope);
+  for (size_t i = 0; i < bars.size(); ++i) {
+    int y = top + static_cast<int>(i) * row;
+    // Log scale: one region (out of scope, say) can hold most of a corpus.
+    int w = static_cast<int>(std::log1p(static_cast<double>(bars[i].count)) / std::log1p(static_cast<double>(max)) * width);
+    std::string label = bars[i].label.size() > 58 ? bars[i].label.substr(0, 55) + "..." : bars[i].label;
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", left - 8, y + 14, xml_text(label));
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect>\n", left, y + 3,
+                       std::max(w, 1), row - 6, bars[i].color, xml_text(bars[i].label), bars[i].count);
+    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", left + std::max(w, 1) + 6, y + 14, bars[i].count);
+  }
+  if (bars.empty())
+    out += fmt::format("<text x=\"10\" y=\"{}\">no case flips</text>\n", top + 14);
+  out += "</svg>\n";
+  return out;
+}
+
 int run_diff(const DiffOptions& o) {
-  auto before = apply_reading_option(model::load_policy_file(o.before));
-  auto after = apply_reading_option(model::load_policy_file(o.after));
+  auto before = load_policy_option(o.before);
+  auto after = load_policy_option(o.after);
+  if (!o.chart_file.empty() && o.cases_file.empty()) {
+    model::Diagnostic d;
+    d.location.file = o.chart_file;
+    d.message = "`--chart` draws the flips of a corpus: give it with `--cases FILE.jsonl`";
+    throw model::DiagnosticError(d);
+  }
   solver::Limits limits;
   limits.timeout_ms = static_cast<unsigned>(std::lround(o.timeout_s * 1000));
   limits.rlimit = o.rlimit;
   solver::PolicyDiff d = solver::diff_policies(before, after, limits, o.max_regions);
-  std::cout << (o.format == "json" ? json_report(*before, *after, d) : text_report(*before, *after, d));
+  std::optional<CorpusFlips> corpus;
+  if (!o.cases_file.empty()) corpus = run_corpus(o, before, after, d.decisions);
+  if (!o.chart_file.empty()) {
+    std::ofstream svg(o.chart_file, std::ios::binary);
+    svg << flips_chart(*before, *after, d.decisions, *corpus);
+    if (!svg) {
+      model::Diagnostic diag;
+      diag.location.file = o.chart_file;
+      diag.message = "cannot write the chart";
+      throw model::DiagnosticError(diag);
+    }
+  }
+  std::cout << (o.format == "json" ? json_report(*before, *after, d, corpus) : text_report(*before, *after, d, corpus));
   // Unknown counts as "may differ": a script gating on no change must not pass it.
   bool differ = !d.decisions.regions.empty() || !d.decisions.complete;
   return o.exit_code && differ ? kExitCheckFailed : kExitOk;
@@ -152,14 +455,17 @@ int run_diff(const DiffOptions& o) {
 
 CommandRunner add_diff_command(CLI::App& app) {
   auto o = std::make_shared<DiffOptions>();
-  auto* cmd = app.add_subcommand("diff", "what changed between two versions of a policy: textual changes and every region of cases decided differently");
-  cmd->add_option("old", o->before, "the old version's policy file")->required();
-  cmd->add_option("new", o->after, "the new version's policy file")->required();
+  auto* cmd = app.add_subcommand("diff", "compare two policies (versions of one, or two payers'): a verdict, then every region of cases decided differently");
+  cmd->add_option("old", o->before, "policy A (the old version): a file or a bundled policy id")->required();
+  cmd->add_option("new", o->after, "policy B (the new version): a file or a bundled policy id")->required();
   add_format_option(*cmd, o->format);
   cmd->add_flag("--exit-code", o->exit_code, "exit 1 when the decisions differ on some case");
   cmd->add_option("--timeout", o->timeout_s, "seconds per solver query (default 5; 0 = no limit)")->check(CLI::Range(0.0, 86400.0));
   cmd->add_option("--rlimit", o->rlimit, "Z3 resource limit per query (deterministic; default: none)");
-  cmd->add_option("--max-regions", o->max_regions, "stop after this many regions (default 64)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--max-regions", o->max_regions, "stop after this many regions (default 64 between versions, 256 between payers)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--cases", o->cases_file, "a JSONL corpus (`-` = stdin) run through both: flips each way, by region, with line numbers");
+  cmd->add_option("--chart", o->chart_file, "with --cases: write an SVG bar chart of the flips by region");
+  cmd->add_option("--max-lines", o->max_lines, "with --cases: line numbers kept per region (default 1000)")->check(CLI::Range(0, 100000000));
   return [o] { return guarded([&] { return run_diff(*o); }); };
 }
 

@@ -114,6 +114,11 @@ Explanation Explainer::explain(const model::Case& c, const ExplainOptions& optio
   evaluator_.close_under_relations(out.closed);
   out.result = engine_.evaluate(out.closed);
   const auto& ev = out.result.evaluation;
+  // Out of the policy's scope: neither approved nor denied, nothing to correct.
+  if (out.result.decision == Decision::OutOfScope && out.result.exact) {
+    out.reasons.push_back(p.scope);
+    return out;
+  }
 
   for (int x : model::applying_exclusions(p, ev)) out.reasons.push_back(x);
   if (out.result.decision != Decision::MedicallyNecessary)

@@ -62,6 +62,7 @@ const char* decision_words(Decision d) {
     case Decision::MedicallyNecessary: return "medically necessary";
     case Decision::NotMedicallyNecessary: return "not medically necessary";
     case Decision::Undetermined: return "undetermined";
+    case Decision::OutOfScope: return "out of the policy's scope";
   }
   return "";
 }
@@ -275,9 +276,16 @@ std::string explanation_text(const model::Policy& p, const model::Case& original
     case Decision::MedicallyNecessary: out += "MEDICALLY NECESSARY"; break;
     case Decision::NotMedicallyNecessary: out += "NOT MEDICALLY NECESSARY"; break;
     case Decision::Undetermined: out += "UNDETERMINED"; break;
+    case Decision::OutOfScope: out += "OUT OF SCOPE"; break;
   }
   out += fmt::format("  case {}  ({} {}, policy sha256 {})\n", original.has_case_id ? original.case_id : "(no case_id)",
                      p.id, p.version, p.sha256.substr(0, 12));
+  if (d == Decision::OutOfScope && p.scope >= 0) {  // neither approved nor denied: nothing to correct
+    const auto& sc = p.criteria[static_cast<size_t>(p.scope)];
+    out += fmt::format("\nThe policy does not address this case ({} not met):\n  - {} ({}) [{}]\n      \"{}\"\n", sc.id, sc.id,
+                       sc.title, sc.section, sc.text);
+    return out;
+  }
   if (!e.result.exact) out += fmt::format("  the solver could not decide exactly: {}\n", e.result.reason);
   for (const auto& rd : p.readings_in_force()) out += "  under the reading " + rd + " (--reading)\n";
   out += case_reasons_text(p, case_reasons(p, original, e));

@@ -22,6 +22,7 @@ const char* to_string(Decision d) {
     case Decision::MedicallyNecessary: return "medically_necessary";
     case Decision::NotMedicallyNecessary: return "not_medically_necessary";
     case Decision::Undetermined: return "undetermined";
+    case Decision::OutOfScope: return "out_of_scope";
   }
   return "?";
 }
@@ -168,6 +169,11 @@ void Evaluator::evaluate_into(const Case& c, Evaluation& out) const {
   if (any_path == Tri::False || any_excl == Tri::True) out.decision = Tri::False;
   else if (any_path == Tri::True && any_excl == Tri::False) out.decision = Tri::True;
   else out.decision = Tri::Unknown;
+  // The scope: outside it nothing is approved (and the shown decision is
+  // out_of_scope, decision_of(Evaluation)).
+  out.scope = policy_.scope < 0 ? Tri::True : out.criteria[policy_.scope];
+  if (out.scope == Tri::False) out.decision = Tri::False;
+  else if (out.scope == Tri::Unknown && out.decision == Tri::True) out.decision = Tri::Unknown;
 }
 
 const Case& Evaluator::closure(const Case& c, Case& scratch) const {

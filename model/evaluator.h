@@ -13,17 +13,30 @@
 
 namespace pp::model {
 
-enum class Decision { MedicallyNecessary, NotMedicallyNecessary, Undetermined };
-const char* to_string(Decision d);  // medically_necessary | not_medically_necessary | undetermined
+// OutOfScope: the policy does not address the case (its `scope:` is false):
+// neither an approval nor a denial.
+enum class Decision { MedicallyNecessary, NotMedicallyNecessary, Undetermined, OutOfScope };
+// medically_necessary | not_medically_necessary | undetermined | out_of_scope
+const char* to_string(Decision d);
 inline Decision decision_of(Tri t) {
   return t == Tri::True ? Decision::MedicallyNecessary
          : t == Tri::False ? Decision::NotMedicallyNecessary : Decision::Undetermined;
 }
 
 struct Evaluation {
-  Tri decision = Tri::Unknown;
-  std::vector<Tri> criteria;  // per criterion index
+  Tri decision = Tri::Unknown;  // approved: in scope, any pathway, no exclusion
+  std::vector<Tri> criteria;    // per criterion index
+  Tri scope = Tri::True;        // the policy's scope condition (True when it has none)
 };
+
+// The decision an evaluation shows: out of scope when the scope is false;
+// undetermined while the scope is unknown (approved is then impossible, and
+// whether it is a denial or out of scope is open); else decision_of(decision).
+inline Decision decision_of(const Evaluation& ev) {
+  if (ev.scope == Tri::False) return Decision::OutOfScope;
+  if (ev.scope == Tri::Unknown) return Decision::Undetermined;
+  return decision_of(ev.decision);
+}
 
 class Evaluator {
  public:

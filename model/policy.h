@@ -117,6 +117,10 @@ struct Policy {
   std::vector<Relation> relations;
   std::vector<Criterion> criteria;  // INVARIANT: topologically ordered (children before parents)
   std::vector<int> pathways;        // criterion indices, in file order
+  // The criterion (a condition) saying which cases the policy addresses, from
+  // its `scope:`; -1 when it addresses every case. Outside it a case is
+  // out of scope: neither approved nor denied (Decision::OutOfScope).
+  int scope = -1;
   std::vector<int> exclusions;
   std::vector<Ambiguity> ambiguities;
   std::vector<Code> codes;

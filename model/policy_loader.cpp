@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "model/bundled_policies.h"
 #include "model/embedded_files.h"
 #include "model/expr_parser.h"
 #include "model/policy.h"
@@ -198,7 +199,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
                                           const std::map<std::string, std::string>& overrides) {
   YamlReader r(src.file);
   YAML::Node root = r.parse(src.text);
-  r.expect_map(root, "the policy file", {"policy", "sections", "decision", "categories", "criteria", "ambiguities", "codes", "definitions"});
+  r.expect_map(root, "the policy file", {"policy", "sections", "decision", "scope", "categories", "criteria", "ambiguities", "codes", "definitions"});
   auto p = std::make_shared<Policy>();
   p->file = src.file;
   p->dir = src.dir;
@@ -263,8 +264,20 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
   r.expect_seq(crit, "`criteria`");
   std::vector<RawCriterion> raw;
   std::map<std::string, int, std::less<>> file_index;
-  for (const auto& cn : crit) {
-    r.expect_map(cn, "a criterion", {"id", "section", "kind", "category", "title", "text", "when", "all", "any", "note", "ambiguities"});
+  // The scope (optional): the cases the policy addresses, a condition read
+  // like a criterion's `when`; outside it a case is out of scope.
+  std::vector<YAML::Node> crit_nodes;
+  YAML::Node scope_node = root["scope"];
+  if (scope_node) {
+    r.expect_map(scope_node, "`scope`", {"id", "section", "title", "text", "when", "note", "ambiguities"});
+    if (!scope_node["when"]) r.fail(scope_node, "`scope` needs its condition in `when`");
+    crit_nodes.push_back(scope_node);
+  }
+  for (const auto& cn : crit) crit_nodes.push_back(cn);
+  for (const auto& cn : crit_nodes) {
+    const bool is_scope = scope_node && cn.is(scope_node);
+    if (!is_scope)
+      r.expect_map(cn, "a criterion", {"id", "section", "kind", "category", "title", "text", "when", "all", "any", "note", "ambiguities"});
     RawCriterion rc;
     rc.node = YAML::Node(cn);
     Criterion& c = rc.c;
@@ -274,7 +287,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     if (file_index.count(c.id)) r.fail(cn["id"], "criterion `" + c.id + "` is defined twice");
     c.section = r.str(cn, "section");
     check_section(cn["section"], c.section);
-    std::string kind = r.str(cn, "kind");
+    std::string kind = is_scope ? "condition" : r.str(cn, "kind");
     if (kind == "condition") c.kind = CriterionKind::Condition;
     else if (kind == "pathway") c.kind = CriterionKind::Pathway;
     else if (kind == "exclusion") c.kind = CriterionKind::Exclusion;
@@ -444,6 +457,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     if (c.kind == CriterionKind::Exclusion) p->exclusions.push_back(perm[fi]);
   }
   if (p->pathways.empty()) r.fail(crit, "the policy has no criterion of kind `pathway`");
+  if (scope_node) p->scope = p->find_criterion(r.str(scope_node, "id"));
 
   // Domain relations from the vocabulary.
   {
@@ -502,6 +516,24 @@ std::shared_ptr<const Policy> load_bundled_policy() {
     return load_policy(PolicySource{std::string(*text), "cmm-607.yaml", ""});
   }();
   return bundled;
+}
+
+std::optional<PolicySource> bundled_policy_source(std::string_view id) {
+  for (const auto& f : embedded_files()) {
+    std::string_view n = f.name;
+    auto ends = [&](std::string_view s) { return n.size() >= s.size() && n.substr(n.size() - s.size()) == s; };
+    if (!ends(".yaml") || ends(".facts.yaml") || ends(".properties.yaml")) continue;
+    // The id as the file declares it (`policy:` then `id:`), read without loading the policy.
+    std::string_view text = f.content;
+    auto meta = text.find("\npolicy:");
+    auto at = meta == std::string_view::npos ? meta : text.find("\n  id: ", meta);
+    if (at == std::string_view::npos) continue;
+    at += 7;
+    auto end = text.find_first_of("\r\n", at);
+    std::string_view found = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    if (found == id) return PolicySource{std::string(text), std::string(n), ""};
+  }
+  return std::nullopt;
 }
 
 std::shared_ptr<const Policy> load_policy_file(const std::string& path) {

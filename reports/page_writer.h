@@ -58,6 +58,7 @@ inline const char* decision_label(Decision d) {
     case Decision::MedicallyNecessary: return "medically necessary";
     case Decision::NotMedicallyNecessary: return "not medically necessary";
     case Decision::Undetermined: return "undetermined";
+    case Decision::OutOfScope: return "out of the policy's scope";
   }
   return "?";
 }
@@ -66,6 +67,7 @@ inline const char* decision_class(Decision d) {
     case Decision::MedicallyNecessary: return "ok";
     case Decision::NotMedicallyNecessary: return "bad";
     case Decision::Undetermined: return "warn";
+    case Decision::OutOfScope: return "warn";
   }
   return "";
 }

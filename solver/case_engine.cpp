@@ -120,7 +120,7 @@ CaseResult CaseEngine::evaluate(const model::Case& c) {
 void CaseEngine::evaluate_into(const model::Case& c, CaseResult& out) {
   const model::Case& closed = evaluator_.closure(c, scratch_);
   evaluator_.evaluate_into(closed, out.evaluation);
-  out.decision = model::decision_of(out.evaluation.decision);
+  out.decision = model::decision_of(out.evaluation);
   out.decisive_unknowns.clear();
   out.exact = true;
   out.used_solver = false;
@@ -166,7 +166,33 @@ void CaseEngine::solve(const model::Case& closed, CaseResult& out) {
     return;
   }
   if (can_deny.answer == Answer::Unsat) { out.decision = model::Decision::MedicallyNecessary; return; }
-  if (can_approve.answer == Answer::Unsat) { out.decision = model::Decision::NotMedicallyNecessary; return; }
+  if (can_approve.answer == Answer::Unsat) {
+    if (policy_->scope < 0) { out.decision = model::Decision::NotMedicallyNecessary; return; }
+    // Never approved: a denial, out of scope, or open between the two.
+    const z3::expr scope = z.a.fix_known(z.a.in_scope(), closed);
+    CheckResult can_in = z.query(ax && scope, nullptr);
+    CheckResult can_out = z.query(ax && !scope, nullptr);
+    if (can_in.answer == Answer::Unknown || can_out.answer == Answer::Unknown) {
+      out.exact = false;
+      out.reason = can_in.answer == Answer::Unknown ? can_in.reason : can_out.reason;
+      return;
+    }
+    if (can_in.answer == Answer::Unsat) { out.decision = model::Decision::OutOfScope; return; }
+    if (can_out.answer == Answer::Unsat) { out.decision = model::Decision::NotMedicallyNecessary; return; }
+    // Undetermined between the two: the unknown slots that move the case in
+    // or out of scope on their own are decisive.
+    const auto& support = z.a.slot_in_support();
+    for (size_t s = 0; s < policy_->vocab.slots.size(); ++s) {
+      if (!support[s] || closed.slot_known(policy_->vocab.slots[s])) continue;
+      CheckResult r = z.flips(ax, scope, {static_cast<int>(s)});
+      if (r.answer == Answer::Unknown) {
+        out.exact = false;
+        out.reason = r.reason;
+      }
+      if (r.answer == Answer::Sat) out.decisive_unknowns.push_back(static_cast<int>(s));
+    }
+    return;
+  }
 
   // Undetermined: which unknown slots can flip the decision on their own?
   // Candidates: unknown slots some criterion reads (a known slot cannot

@@ -79,6 +79,7 @@ Encoding::Encoding(const model::Policy& policy, z3::context& ctx, const std::str
       any_pathway_(ctx.bool_val(false)),
       any_exclusion_(ctx.bool_val(false)),
       decision_(ctx.bool_val(false)),
+      in_scope_(ctx.bool_val(true)),
       axioms_(ctx.bool_val(true)),
       axiom_list_(ctx) {
   const auto& v = policy.vocab;
@@ -128,6 +129,10 @@ Encoding::Encoding(const model::Policy& policy, z3::context& ctx, const std::str
   any_pathway_ = paths.empty() ? ctx.bool_val(false) : z3::mk_or(paths);
   any_exclusion_ = excls.empty() ? ctx.bool_val(false) : z3::mk_or(excls);
   decision_ = any_pathway_ && !any_exclusion_;
+  if (policy.scope >= 0) {  // outside the scope nothing is approved (out_of_scope)
+    in_scope_ = criteria_[static_cast<size_t>(policy.scope)];
+    decision_ = in_scope_ && decision_;
+  }
 
   for (const auto& r : policy.relations) axiom_list_.push_back(compile_node(r.expr));
   axioms_ = axiom_list_.empty() ? ctx.bool_val(true) : z3::mk_and(axiom_list_);

@@ -38,7 +38,10 @@ class Encoding {
   const z3::expr& any_pathway() const { return any_pathway_; }
   const z3::expr& any_exclusion() const { return any_exclusion_; }
   // Medically necessary: any pathway and no exclusion (CMM.SP.IN.607.2 / NI.607.3).
+  // Within the policy's scope too, when it declares one (`scope:`).
   const z3::expr& decision() const { return decision_; }
+  // The scope condition (true when the policy declares none).
+  const z3::expr& in_scope() const { return in_scope_; }
 
   // What every case satisfies: number domains (min <= x <= max), enum ranges
   // (0 <= x < n), at least one value of each enum set (request.levels), and the
@@ -86,7 +89,7 @@ class Encoding {
   std::string prefix_;
   std::vector<z3::expr> atoms_;
   std::vector<z3::expr> criteria_;
-  z3::expr any_pathway_, any_exclusion_, decision_, axioms_;
+  z3::expr any_pathway_, any_exclusion_, decision_, in_scope_, axioms_;
   z3::expr_vector axiom_list_;
   std::vector<char> slot_in_support_;
 };

@@ -5,8 +5,10 @@
 // order of the findings and replays findings for the tests.
 #include "solver/policy_analyzer.h"
 
+#include <filesystem>
 #include <stdexcept>
 
+#include "model/bundled_policies.h"
 #include "model/embedded_files.h"
 #include "solver/text_findings.h"
 #include "solver/analysis/analyses.h"
@@ -38,6 +40,9 @@ model::PolicySource policy_source(const std::string& path) {
     src.file = "cmm-607.yaml";
     return src;
   }
+  std::error_code ec;  // a bundled policy's id (`--policy L34106`), as load_policy_option reads it
+  if (path.find('/') == std::string::npos && !std::filesystem::exists(path, ec))
+    if (auto bundled = model::bundled_policy_source(path)) return *bundled;
   src.text = model::read_file(path);
   src.file = path;
   auto slash = path.find_last_of('/');

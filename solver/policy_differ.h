@@ -46,16 +46,27 @@ struct Region {
   model::Decision before = model::Decision::NotMedicallyNecessary;
   model::Decision after = model::Decision::MedicallyNecessary;
   std::vector<CriterionValue> criteria;  // old version's order, then criteria only in the new one
+  // Across payers (diff_payers): the fact paths the region's criteria read,
+  // in vocabulary order: the few facts that define it.
+  std::vector<std::string> facts;
   model::Case witness;                   // in the old version's vocabulary
   // In the new version's vocabulary, when it is not the old one's (the case
   // `evaluate --policy NEW` should read); else empty and `witness` serves both.
   std::optional<model::Case> witness_after;
 };
 
+// The one-line verdict over the cases both policies address (Zelkova and
+// Cedar's `compare`): which one approves more.
+enum class Verdict { Equivalent, AMorePermissive, BMorePermissive, Incomparable };
+const char* to_string(Verdict v);  // equivalent | A more permissive | B more permissive | incomparable
+
 struct DecisionDiff {
   std::vector<Region> regions;
   bool complete = true;  // false: stopped at the region limit or on a solver limit
   std::string reason;    // why it is incomplete
+  bool payers = false;   // regions from diff_payers (criteria of one side only)
+  // From the regions: approvals one-sided each way, both policies in scope.
+  Verdict verdict() const;
 };
 
 struct PolicyDiff {
@@ -78,10 +89,65 @@ DecisionDiff diff_decisions(std::shared_ptr<const model::Policy> before,
                             std::shared_ptr<const model::Policy> after, Limits limits = {},
                             size_t max_regions = 64, const std::string& case_id_prefix = "region");
 
+// Two payers' policies on one procedure (different criteria, maybe different
+// vocabularies), compared over the facts both know; each policy's own facts
+// are free (existentially quantified: a case is "approved by A, denied by B"
+// when some values of the facts only one of them reads make it so, which is
+// what a patient with those values would get). Each region: the cases one
+// policy approves and the other does not (or one puts out of scope) where
+// the listed criteria of the non-approving side are the only obstacles
+// (a minimal set: granting them all would approve; none can be dropped),
+// enumerated smallest first; a case with several obstacles at once lies in
+// the regions of its parts, so regions may overlap. At most one pathway's
+// parts per region. Plus, when a policy has a scope, the cases neither
+// approves that one denies and the other puts out of scope. Every witness is
+// replayed through both concrete evaluators (std::logic_error if not).
+// Throws DiagnosticError when the policies share no fact.
+DecisionDiff diff_payers(std::shared_ptr<const model::Policy> a, std::shared_ptr<const model::Policy> b,
+                         Limits limits = {}, size_t max_regions = 256, const std::string& case_id_prefix = "region");
+
+// Which region of a diff a concrete case lies in (for `diff --cases`).
+class RegionMatcher {
+ public:
+  // Keeps references: `d`, `a` and `b` outlive the matcher.
+  RegionMatcher(const DecisionDiff& d, const model::Policy& a, const model::Policy& b);
+  // The first region (index) holding the case, read as `ca` by A and `cb` by
+  // B and evaluated as `ea` and `eb`: the same decisions, every criterion the
+  // region lists at its value there, and (between payers) granting those
+  // obstacles alone would make the non-approving policy approve. -1 when
+  // none does (several obstacles at once, or not decided differently).
+  // Regions are ordered smallest first, so the first is the simplest.
+  int region_of(const model::Case& ca, const model::Case& cb, const model::Evaluation& ea,
+                const model::Evaluation& eb) const;
+  // For a case in no single region: the pair of regions (i < j, same
+  // decisions) whose obstacles together are the case's (granting both
+  // approves), reading the fewest facts among such pairs, e.g. a T1-T4
+  // osteoporotic fracture: CMM-607's T1-T4 non-indication and its T5-L5
+  // levels. {-1, -1} when none.
+  std::pair<int, int> regions_of(const model::Case& ca, const model::Case& cb, const model::Evaluation& ea,
+                                 const model::Evaluation& eb) const;
+
+ private:
+  bool holds(size_t region, const model::Evaluation& ea, const model::Evaluation& eb) const;
+  bool granted_approves(const std::vector<size_t>& regions, const model::Case& ca, const model::Case& cb,
+                        const model::Evaluation& ea, const model::Evaluation& eb) const;
+  const DecisionDiff& d_;
+  const model::Policy& a_;
+  const model::Policy& b_;
+  model::Evaluator eval_a_, eval_b_;
+};
+
+// The number of fact atoms the two vocabularies share (by name and type).
+size_t shared_atoms(const model::Vocabulary& a, const model::Vocabulary& b);
+
 // Both of the above.
+// Policies with different ids are two payers' (diff_payers, no textual
+// changes); with one id, two versions (text_changes, diff_decisions).
+// `max_regions` 0: 64 between versions, 256 between payers. Throws
+// DiagnosticError when they share no fact.
 PolicyDiff diff_policies(std::shared_ptr<const model::Policy> before,
                          std::shared_ptr<const model::Policy> after, Limits limits = {},
-                         size_t max_regions = 64);
+                         size_t max_regions = 0);
 
 // Whether a case of one vocabulary means the same in the other: the same
 // atoms, with the same types and enum values, in the same order.

@@ -15,6 +15,7 @@ Tri from_decision(model::Decision d) {
     case model::Decision::MedicallyNecessary: return Tri::True;
     case model::Decision::NotMedicallyNecessary: return Tri::False;
     case model::Decision::Undetermined: return Tri::Unknown;
+    case model::Decision::OutOfScope: return Tri::False;  // not approved
   }
   return Tri::Unknown;
 }

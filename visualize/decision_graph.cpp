@@ -196,6 +196,8 @@ class Builder {
     dg_.decision = add_vertex(std::move(d));
     add_edge(dg_.any_pathway, dg_.decision, EdgeKind::Decides);
     add_edge(dg_.no_exclusion, dg_.decision, EdgeKind::Decides);
+    // The scope (`scope:`) gates the decision too: outside it, out of scope.
+    if (p_.scope >= 0) add_edge(dg_.criterion_vertex[static_cast<size_t>(p_.scope)], dg_.decision, EdgeKind::Decides);
   }
 
   // Which cluster a vertex belongs to, before the clusters are put in drawing

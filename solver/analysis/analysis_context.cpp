@@ -23,8 +23,8 @@ std::string check_claims(const model::Case& c, const std::vector<Claim>& claims,
     model::Evaluation e = ev.evaluate(c);
     std::string under = cl.reading.empty() ? "" : " under " + cl.reading;
     if (const model::Relation* r = broken_relation(p, ev, c, e)) return "the witness breaks domain relation " + r->id;
-    if (cl.decision && model::decision_of(e.decision) != *cl.decision)
-      return fmt::format("decision{} is {}, the claim says {}", under, model::to_string(model::decision_of(e.decision)),
+    if (cl.decision && model::decision_of(e) != *cl.decision)
+      return fmt::format("decision{} is {}, the claim says {}", under, model::to_string(model::decision_of(e)),
                          model::to_string(*cl.decision));
     for (const auto& [id, v] : cl.criteria) {
       int i = p.find_criterion(id);
@@ -115,6 +115,8 @@ void AnalysisContext::claims_to_z3(const std::vector<Claim>& claims, std::vector
   for (const auto& cl : claims) {
     const Encoding& e = encoding_of(cl.reading);
     if (cl.decision) out.push_back(e.decision() == ctx().bool_val(*cl.decision == Decision::MedicallyNecessary));
+    if (cl.decision && e.policy().scope >= 0)  // a denial is in scope; out_of_scope is not
+      out.push_back(e.in_scope() == ctx().bool_val(*cl.decision != Decision::OutOfScope));
     for (const auto& [id, v] : cl.criteria) out.push_back(e.criterion(id) == ctx().bool_val(v));
     for (const auto& h : cl.holds) out.push_back(e.compile(h.expr));
   }

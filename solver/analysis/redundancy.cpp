@@ -62,7 +62,8 @@ void find_redundant_criteria(AnalysisContext& cx, const CriterionFlags& flags) {
       else if (u.kind == CriteriaGraph::UseKind::AnyChild) any_parents.push_back(u.parent);
       else referenced = true;
     }
-    bool in_list = c.kind != CriterionKind::Condition;  // pathways and exclusions: Any lists
+    // Pathways and exclusions (Any lists), and the scope, read by the decision itself.
+    bool in_list = c.kind != CriterionKind::Condition || i == cx.policy().scope;
     if (!in_list && cx.graph().uses(i).empty()) {
       Finding f;
       f.kind = "vacuous";
