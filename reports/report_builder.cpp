@@ -21,9 +21,19 @@ std::optional<std::string> find_policy_source(const model::Policy& policy, const
     return std::nullopt;
   }
   if (!policy_dir.empty()) {
-    std::filesystem::path path = std::filesystem::path(policy_dir) / policy.source_file;
+    // Only a file inside the policy's folder (symbolic links resolved): a
+    // policy must not copy `../../etc/passwd` into a report.
+    namespace fs = std::filesystem;
     std::error_code ec;
-    if (std::filesystem::is_regular_file(path, ec)) {
+    fs::path dir = fs::weakly_canonical(fs::path(policy_dir), ec);
+    fs::path path = fs::weakly_canonical(fs::path(policy_dir) / policy.source_file, ec);
+    auto rel = path.lexically_relative(dir);
+    bool inside = !ec && !rel.empty() && *rel.begin() != ".." && fs::path(policy.source_file).is_relative();
+    if (!inside) {
+      note = "`" + policy.source_file + "` is outside the policy's folder (expected a file beside the policy file)";
+      return std::nullopt;
+    }
+    if (fs::is_regular_file(path, ec) && fs::file_size(path, ec) <= (8u << 20)) {
       std::ifstream in(path, std::ios::binary);
       std::ostringstream ss;
       ss << in.rdbuf();
