@@ -25,19 +25,11 @@ constexpr size_t kSlots = 3;  // blocks in flight when jobs > 1
 
 BatchInput::BatchInput(const std::string& path)
     : file_(path == "-" ? stdin : std::fopen(path.c_str(), "rb")), name_(path == "-" ? "<stdin>" : path) {
-  if (!file_) {
-    model::Diagnostic d;
-    d.location.file = path;
-    d.message = "cannot read the file (no such file, or not readable)";
-    throw model::DiagnosticError(d);
-  }
+  if (!file_) model::diagnose(path).fail("cannot read the file (no such file, or not readable)");
   struct stat st;
   if (fstat(fileno(file_), &st) == 0 && S_ISDIR(st.st_mode)) {
     std::fclose(file_);
-    model::Diagnostic d;
-    d.location.file = path;
-    d.message = "is a directory (expected a JSONL file of cases, one per line)";
-    throw model::DiagnosticError(d);
+    model::diagnose(path).fail("is a directory (expected a JSONL file of cases, one per line)");
   }
 }
 
@@ -46,18 +38,13 @@ BatchInput::~BatchInput() {
 }
 
 model::DiagnosticError line_too_large(const std::string& name, long n, size_t max_bytes) {
-  model::Diagnostic d;
-  d.location.file = name;
-  d.location.batch_line = n;
-  d.message = "case too large (expected at most " + std::to_string(max_bytes) + " bytes)";
-  return model::DiagnosticError(d);
+  return model::DiagnosticError(
+      model::diagnose(name).batch_line(n).error("case too large (expected at most " + std::to_string(max_bytes) + " bytes)"));
 }
 
 model::DiagnosticError read_error(const std::string& name, int error) {
-  model::Diagnostic d;
-  d.location.file = name;
-  d.message = std::string("cannot read further (") + std::strerror(error) + "); the lines before were answered";
-  return model::DiagnosticError(d);
+  return model::DiagnosticError(model::diagnose(name).error(std::string("cannot read further (") + std::strerror(error) +
+                                                          "); the lines before were answered"));
 }
 
 int default_jobs() {

@@ -44,11 +44,15 @@ model::Case read_case_file(const model::Policy& policy, const std::string& path)
   return reader.read(text, path == "-" ? "<stdin>" : path);
 }
 
+// Text mode shows the source line and a caret under an error's first line;
+// `--format json` keeps stderr to that one line.
+static bool g_source_excerpts = true;
+
 int guarded(const std::function<int()>& body) {
   try {
     return body();
   } catch (const model::DiagnosticError& e) {
-    std::cerr << e.diagnostic().str() << "\n";
+    std::cerr << (g_source_excerpts ? e.diagnostic().display() : e.diagnostic().str() + "\n");
     return kExitBadInput;
   } catch (const std::bad_alloc&) {
     std::cerr << "policyproof: error: out of memory\n";
@@ -95,7 +99,9 @@ void check_common_options(const CLI::App& command) {
 }
 
 void add_format_option(CLI::App& cmd, std::string& format) {
-  cmd.add_option("--format", format, "output format")->check(CLI::IsMember({"text", "json"}));
+  cmd.add_option("--format", format, "output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->each([](const std::string& v) { g_source_excerpts = v != "json"; });
 }
 
 }  // namespace pp::cli

@@ -107,12 +107,7 @@ struct CaseReader::Impl {
   }
 
   [[noreturn]] void fail(const std::string& msg) const {
-    Diagnostic d;
-    d.location.file = *file;
-    d.location.batch_line = batch_line;
-    d.location.json_path = fixed_path.empty() ? spelled_path() : fixed_path;
-    d.message = msg;
-    throw DiagnosticError(d);
+    diagnose(*file).batch_line(batch_line).json_path(fixed_path.empty() ? spelled_path() : fixed_path).fail(msg);
   }
 
   [[noreturn]] void fail_json(simdjson::error_code e) const {

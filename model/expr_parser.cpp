@@ -37,17 +37,13 @@ class Parser {
  private:
   [[noreturn]] void fail(const Token& t, const std::string& msg) const { fail_at(t.pos, msg); }
   [[noreturn]] void fail_at(size_t pos, const std::string& msg) const {
-    Diagnostic d;
-    d.location.file = ctx_.file;
-    d.location.line = ctx_.line;
-    d.location.column = ctx_.column;
+    int line = ctx_.line, column = ctx_.column;
     // Map the offset to line:column when the text spans lines.
     for (size_t i = 0; i < pos && i < text_.size(); ++i) {
-      if (text_[i] == '\n') { d.location.line++; d.location.column = 1; }
-      else d.location.column++;
+      if (text_[i] == '\n') { line++; column = 1; }
+      else column++;
     }
-    d.message = msg;
-    throw DiagnosticError(d);
+    diagnose(ctx_.file).at(line, column).source(ctx_.source).fail(msg);
   }
 
   void lex() {

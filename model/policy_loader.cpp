@@ -47,12 +47,7 @@ const Criterion& Policy::criterion(std::string_view id) const {
 }
 
 std::string read_file(const std::string& path) {
-  auto fail = [&](const std::string& message) {
-    Diagnostic d;
-    d.location.file = path.empty() ? "<file>" : path;
-    d.message = message;
-    throw DiagnosticError(d);
-  };
+  auto fail = [&](const std::string& message) { diagnose(path.empty() ? "<file>" : path).fail(message); };
   if (path.empty()) fail("an empty file name (expected a YAML file; an unset shell variable?)");
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) fail("cannot read the file (no such file, or not readable)");
@@ -231,17 +226,13 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     raw.push_back(std::move(rc));
   }
   for (const auto& [id, when] : overrides)
-    if (!file_index.count(id)) {
-      Diagnostic d;
-      d.location.file = src.file;
-      d.message = "reading overrides unknown criterion `" + id + "`";
-      throw DiagnosticError(d);
-    }
+    if (!file_index.count(id)) diagnose(src.file).fail("reading overrides unknown criterion `" + id + "`");
 
   // Pass 2: conditions, with references by file index.
   ExprContext ctx;
   ctx.vocab = &p->vocab;
   ctx.file = src.file;
+  ctx.source = src.text;
   ctx.resolve_ref = [&](const std::string& id) {
     auto it = file_index.find(id);
     return it == file_index.end() ? -1 : it->second;
@@ -312,6 +303,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     ExprContext rc;
     rc.vocab = &p->vocab;
     rc.file = p->vocab.file;
+    rc.source = vocab_text;
     for (const auto& rs : p->vocab.relations) {
       rc.line = rs.line;
       rc.column = rs.column;

@@ -74,12 +74,8 @@ void check_expansion(const YamlReader& r, const YAML::Node& root) {
 }  // namespace
 
 YAML::Node YamlReader::parse(const std::string& text) const {
-  if (text.size() > kMaxYamlBytes) {
-    Diagnostic d;
-    d.location.file = file_;
-    d.message = "file too large (expected at most 8 MiB)";
-    throw DiagnosticError(d);
-  }
+  text_ = text;
+  if (text.size() > kMaxYamlBytes) diagnose(file_).fail("file too large (expected at most 8 MiB)");
   if (auto bad = first_bad_byte(text)) {
     YAML::Mark m;
     m.line = 0;
@@ -125,18 +121,13 @@ Location YamlReader::where(const YAML::Node& n) const {
 }
 
 void YamlReader::fail(const YAML::Node& at, const std::string& msg) const {
-  Diagnostic d;
-  d.location = where(at);
-  d.message = msg;
-  throw DiagnosticError(d);
+  Location l = where(at);
+  diagnose(file_).at(l.line, l.column).source(text_).fail(msg);
 }
 
 void YamlReader::fail(const YAML::Mark& at, const std::string& msg) const {
-  Diagnostic d;
-  d.location.file = file_;
-  if (at.line >= 0) { d.location.line = at.line + 1; d.location.column = at.column + 1; }
-  d.message = msg;
-  throw DiagnosticError(d);
+  if (at.line < 0) diagnose(file_).fail(msg);
+  diagnose(file_).at(at.line + 1, at.column + 1).source(text_).fail(msg);
 }
 
 void YamlReader::expect_map(const YAML::Node& n, const std::string& what,

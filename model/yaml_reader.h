@@ -46,9 +46,12 @@ class YamlReader {
   void scalar_start(const YAML::Node& n, int& line, int& column) const;
 
   const std::string& file() const { return file_; }
+  // The text last parsed (for the source line under an error).
+  const std::string& text() const { return text_; }
 
  private:
   std::string file_;
+  mutable std::string text_;
 };
 
 }  // namespace pp::model
