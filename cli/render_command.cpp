@@ -51,7 +51,7 @@ int run(const RenderOptions& o) {
     dot = visualize::write_dot(graph, *policy);
   } else {
     model::Case c = read_case_file(*policy, o.case_file);
-    if (o.assume_absent) model::assume_absent(policy->vocab, c);
+    if (o.assume_absent) model::assume_absent(*policy, c);
     solver::CaseEngine engine(policy);
     solver::CaseResult r = engine.evaluate(c);
     std::string case_id = c.has_case_id ? c.case_id : o.case_file == "-" ? "<stdin>" : o.case_file;
