@@ -26,6 +26,7 @@ install_missing() {
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+  if command -v npm >/dev/null; then (cd tests/davinci/fhir-validate && npm ci --no-audit --no-fund --silent) || echo "setup: npm ci failed in tests/davinci/fhir-validate (FHIR validation will be skipped)" >&2; else echo "setup: no npm: FHIR validation in tests/davinci is skipped" >&2; fi
 }
 
 build() {

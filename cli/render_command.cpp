@@ -1,7 +1,10 @@
 // `policyproof render`: the decision graph drawn with Graphviz, and with
 // --case the case's path through it (cli layer).
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
+#include <optional>
+#include <vector>
 #include <iostream>
 
 #include "cli/common.h"
@@ -11,6 +14,8 @@
 #include "visualize/decision_graph.h"
 #include "visualize/dot_writer.h"
 #include "visualize/graphviz_renderer.h"
+#include "visualize/mermaid_writer.h"
+#include "visualize/views.h"
 
 namespace pp::cli {
 
@@ -21,8 +26,18 @@ struct RenderOptions {
   std::string policy;
   std::string format;
   std::string output;
+  std::vector<std::string> view;  // overview | pathway ID | exclusions | full
   bool assume_absent = false;
 };
+
+// Mermaid is text written here, not a Graphviz format: chosen by --format
+// mermaid or a .mmd/.md file name (a .md file gets a ```mermaid fence).
+bool ends_with_ci(const std::string& s, const std::string& tail) {
+  if (s.size() < tail.size()) return false;
+  for (size_t i = 0; i < tail.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - tail.size() + i])) != tail[i]) return false;
+  return true;
+}
 
 [[noreturn]] void usage_error(const std::string& where, const std::string& message) {
   model::diagnose(where).fail(message);
@@ -31,34 +46,72 @@ struct RenderOptions {
 visualize::Format choose_format(const RenderOptions& o) {
   if (!o.format.empty()) {
     if (auto f = visualize::parse_format(o.format)) return *f;
-    usage_error("policyproof render", "unknown format `" + o.format + "` for --format (expected svg, png, pdf or dot)");
+    usage_error("policyproof render",
+                "unknown format `" + o.format + "` for --format (expected svg, png, pdf, dot or mermaid)");
   }
-  if (o.output == "-") usage_error("policyproof render", "writing to standard output needs --format svg|png|pdf|dot");
+  if (o.output == "-") usage_error("policyproof render", "writing to standard output needs --format svg|png|pdf|dot|mermaid");
   if (auto f = visualize::format_from_path(o.output)) return *f;
   usage_error(o.output, "cannot tell the picture format from the file name (expected a name ending in .svg, .png, "
-                        ".pdf or .dot, or --format svg|png|pdf|dot)");
+                        ".pdf, .dot, .mmd or .md, or --format svg|png|pdf|dot|mermaid)");
+}
+
+visualize::ViewRequest choose_view(const RenderOptions& o) {
+  visualize::ViewRequest r;
+  if (o.view.empty()) return r;
+  auto k = visualize::parse_view(o.view[0]);
+  if (!k)
+    usage_error("policyproof render",
+                "unknown view `" + o.view[0] + "` for --view (expected overview, pathway ID, exclusions or full)");
+  r.kind = *k;
+  if (r.kind == visualize::ViewKind::Pathway) {
+    if (o.view.size() < 2) usage_error("policyproof render", "--view pathway needs the pathway's id (--view pathway ID)");
+    r.pathway = o.view[1];
+  } else if (o.view.size() > 1) {
+    usage_error("policyproof render", "--view " + o.view[0] + " takes no id (got `" + o.view[1] + "`)");
+  }
+  return r;
 }
 
 int run(const RenderOptions& o) {
   // Every check of the input comes before anything is written.
-  visualize::Format format = choose_format(o);
+  visualize::ViewRequest view = choose_view(o);
+  const bool mermaid = o.format == "mermaid" ||
+                       (o.format.empty() && (ends_with_ci(o.output, ".mmd") || ends_with_ci(o.output, ".md")));
+  const bool fenced = mermaid && o.format.empty() && ends_with_ci(o.output, ".md");
+  visualize::Format format = mermaid ? visualize::Format::Dot : choose_format(o);
   if (o.output != "-") visualize::check_writable(o.output);
   auto policy = load_policy_option(o.policy);
   visualize::DecisionGraph graph = visualize::build_decision_graph(*policy);
 
-  std::string dot;
-  if (o.case_file.empty()) {
-    dot = visualize::write_dot(graph, *policy);
-  } else {
+  std::optional<visualize::CaseOverlay> overlay;
+  if (!o.case_file.empty()) {
     model::Case c = read_case_file(*policy, o.case_file);
     if (o.assume_absent) model::assume_absent(*policy, c);
     solver::CaseEngine engine(policy);
     solver::CaseResult r = engine.evaluate(c);
     std::string case_id = c.has_case_id ? c.case_id : o.case_file == "-" ? "<stdin>" : o.case_file;
-    visualize::CaseOverlay overlay = visualize::overlay_case(graph, *policy, r, case_id);
-    dot = visualize::write_dot(graph, *policy, &overlay);
+    overlay = visualize::overlay_case(graph, *policy, r, case_id);
   }
-  std::string bytes = visualize::render(dot, format);
+  const visualize::CaseOverlay* ov = overlay ? &*overlay : nullptr;
+  std::string dot;
+  std::string bytes;
+  if (mermaid || view.kind != visualize::ViewKind::Full) {
+    visualize::View v;
+    try {
+      v = visualize::make_view(graph, *policy, view, ov);
+    } catch (const visualize::ViewError& e) {
+      usage_error("policyproof render", e.what());
+    }
+    if (mermaid) {
+      bytes = visualize::write_mermaid(v);
+      if (fenced) bytes = "```mermaid\n" + bytes + "```\n";
+    } else {
+      dot = visualize::write_view_dot(v);
+    }
+  } else {
+    dot = visualize::write_dot(graph, *policy, ov);  // the full graph, as before
+  }
+  if (!mermaid) bytes = visualize::render(dot, format);
   if (o.output == "-") {
     std::fwrite(bytes.data(), 1, bytes.size(), stdout);
     std::fflush(stdout);
@@ -75,7 +128,8 @@ CommandRunner add_render_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("render", "draw the decision graph (with --case, the case's path through it)");
   cmd->add_option("--case", o->case_file, "case JSON file whose path to draw (`-` for standard input)");
   cmd->add_option("--policy", o->policy, "policy file (default: the bundled CMM-607 model)");
-  cmd->add_option("--format", o->format, "svg, png, pdf or dot (default: from the --output file name)");
+  cmd->add_option("--format", o->format, "svg, png, pdf, dot or mermaid (default: from the --output name)");
+  cmd->add_option("--view", o->view, "overview | pathway ID | exclusions | full (default: full)")->expected(1, 2);
   cmd->add_option("--output,-o", o->output, "the file to write (`-` for standard output, with --format)")->required();
   cmd->add_flag("--assume-absent", o->assume_absent, "with --case: treat every absent boolean as false and every absent number as 0");
   return [o] { return guarded([&] { return run(*o); }); };

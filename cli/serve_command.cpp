@@ -9,6 +9,7 @@
 
 #include "cli/case_result_output.h"
 #include "cli/common.h"
+#include "serve/davinci/routes.h"
 #include "serve/api_routes.h"
 #include "serve/audit_log.h"
 #include "serve/http_server.h"
@@ -38,6 +39,7 @@ int run(const ServeOptions& o) {
   // The route table: the service's own API and page, then other tables.
   serve::Router router;
   router.add(serve::api_routes());
+  router.add(serve::davinci_routes());  // Da Vinci CRD/DTR (docs/davinci.md)
 
   std::vector<std::string> names;
   for (const auto& r : router.routes()) names.push_back(r.method + " " + r.pattern);

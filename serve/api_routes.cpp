@@ -301,11 +301,22 @@ std::vector<Route> api_routes() {
     return json_response(std::move(out));
   }});
   routes.push_back({"POST", "/v1/policies/{id}/explain", [](RequestContext& ctx) {
-    PolicyTarget t = policy_target(ctx, ctx.param("id"));
+    PolicyTarget t = policy_target(ctx, ctx.param("id"), {"reading", "max"});
     require_media_type(ctx, {"application/json"});
+    explain::ExplainOptions eo;  // ?max=N as the CLI's --max: at most N corrections, actionable first
+    for (const auto& v : ctx.request.query_values("max")) {
+      bool digits = !v.empty() && v.size() <= 6 && v.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits) {
+        model::Diagnostic d;
+        d.location.file = "query";
+        d.message = "`max=" + v + "`: expected a whole number of corrections (0 = all)";
+        throw model::DiagnosticError(d);
+      }
+      eo.max = std::stoi(v);
+    }
     Engines& e = ctx.service.engines(t.policy);
     model::Case c = read_case(ctx, t, e);
-    explain::Explanation x = e.explainer().explain(c);
+    explain::Explanation x = e.explainer().explain(c, eo);
     std::string out = explain::explanation_json(*t.policy, c, x);
     audit(ctx, t, ctx.request.body, &c, model::to_string(x.result.decision));
     return json_response(std::move(out));

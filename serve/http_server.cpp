@@ -34,7 +34,9 @@ class Session;
 // What the connections share: the options, the router, the io_context.
 struct Core {
   Core(ServerOptions o, const ServiceContext& s, const Router& r)
-      : opt(std::move(o)), service(s), router(r), acceptor(net::make_strand(ioc)), signals(ioc) {
+      : opt(std::move(o)), service(s), router(r),
+        threads(opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+        ioc(threads), acceptor(net::make_strand(ioc)), signals(ioc) {
     std::random_device rd;
     char buf[16];
     std::snprintf(buf, sizeof buf, "%08x", rd());
@@ -44,7 +46,8 @@ struct Core {
   ServerOptions opt;
   const ServiceContext& service;
   const Router& router;
-  net::io_context ioc;
+  int threads;
+  net::io_context ioc;  // concurrency hint: the pool's size (1: no locking between threads)
   tcp::acceptor acceptor;
   net::signal_set signals;
   std::atomic<bool> stopping{false};
@@ -350,7 +353,11 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 void Core::do_accept() {
-  acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&Core::on_accept, this));
+  // A connection's handlers never run at once: a strand each, unless one
+  // thread runs them all anyway (then the strand would only cost a lock).
+  net::any_io_executor ex = threads == 1 ? net::any_io_executor(ioc.get_executor())
+                                         : net::any_io_executor(net::make_strand(ioc));
+  acceptor.async_accept(ex, beast::bind_front_handler(&Core::on_accept, this));
 }
 
 void Core::on_accept(beast::error_code ec, tcp::socket socket) {
@@ -367,6 +374,7 @@ void Core::on_accept(beast::error_code ec, tcp::socket socket) {
       sessions.push_back(s);
     }
     s->start();
+    if (stopping) s->stop_if_idle();  // stop() may have collected the sessions just before this one
   }
   do_accept();
 }
@@ -440,9 +448,8 @@ void Server::run(bool handle_signals) {
     });
   }
   c.do_accept();
-  int n = c.opt.threads > 0 ? c.opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
-  for (int i = 0; i < n; ++i) pool.emplace_back([&c] { c.ioc.run(); });
+  for (int i = 0; i < c.threads; ++i) pool.emplace_back([&c] { c.ioc.run(); });
   {
     std::unique_lock<std::mutex> lock(c.stop_mutex);
     c.stop_cv.wait(lock, [&] { return c.stop_requested; });

@@ -101,20 +101,18 @@ std::shared_ptr<const model::Policy> PolicyRegistry::under(const LoadedPolicy& l
   return variant;
 }
 
-Engines::Engines(std::shared_ptr<const model::Policy> p, solver::Limits explain_limits)
-    : policy(p), reader(*p), engine(p), explain_limits_(explain_limits) {}
+Engines::Engines(std::shared_ptr<const model::Policy> p, solver::Limits limits)
+    : policy(p), reader(*p), engine(p, limits), limits_(limits) {}
 
 explain::Explainer& Engines::explainer() {
-  if (!explainer_) explainer_ = std::make_unique<explain::Explainer>(policy, explain_limits_);
+  if (!explainer_) explainer_ = std::make_unique<explain::Explainer>(policy, limits_);
   return *explainer_;
 }
 
 ServiceContext::ServiceContext(PolicyRegistry registry, ResultJsonWriter result_json, ErrorJsonWriter error_json,
                                AuditLog* audit, Metrics* metrics)
     : registry_(std::move(registry)), result_json_(std::move(result_json)), error_json_(std::move(error_json)),
-      audit_(audit), metrics_(metrics) {
-  explain_limits.timeout_ms = 5000;
-}
+      audit_(audit), metrics_(metrics) {}
 
 Engines& ServiceContext::engines(const std::shared_ptr<const model::Policy>& policy) const {
   // INVARIANT: an Engines is used by the thread that made it only; it holds

@@ -63,7 +63,7 @@ class PolicyRegistry {
 // One thread's reader, engine and explainer for one policy (one Z3 context
 // each, created on first need, used by that thread only).
 struct Engines {
-  Engines(std::shared_ptr<const model::Policy> p, solver::Limits explain_limits);
+  Engines(std::shared_ptr<const model::Policy> p, solver::Limits limits);
   std::shared_ptr<const model::Policy> policy;
   model::CaseReader reader;
   solver::CaseEngine engine;
@@ -71,7 +71,7 @@ struct Engines {
   explain::Explainer& explainer();
 
  private:
-  solver::Limits explain_limits_;
+  solver::Limits limits_;
   std::unique_ptr<explain::Explainer> explainer_;
 };
 
@@ -95,7 +95,14 @@ class ServiceContext {
   const ErrorJsonWriter& error_json() const { return error_json_; }
   AuditLog* audit() const { return audit_; }      // nullptr: no audit log
   Metrics* metrics() const { return metrics_; }  // nullptr: no metrics
-  solver::Limits explain_limits;                   // the CLI's `explain` default: 5 s a query
+  // Every Z3 query of the service (named for explain, used by every engine
+  // here and by the Da Vinci routes): a deterministic resource limit, no
+  // wall-clock timeout. Debian's Z3 4.8.12 runs timeouts on a shared timer
+  // thread pool that deadlocks when several threads use timeouts at once
+  // (Z3Prover/z3 PR #5371, issue #5990); a precaution: the one hang seen while
+  // building this was a slow explain of a near-empty case, not that bug.
+  // Answers equal the CLI's unless a limit is hit.
+  solver::Limits explain_limits{0, 50'000'000};
 
  private:
   PolicyRegistry registry_;

@@ -275,6 +275,7 @@ function renderResult() {
   clear(reasons);
   if (ev && Array.isArray(ev.why) && ev.why.length) ev.why.forEach((w) => reasons.append(whyItem(w)));
   else if (ex) ex.reasons.forEach((id) => reasons.append(criterionItem(id)));
+  else if (ev) [...ev.exclusions.map((x) => x.id), ...ev.unmet].forEach((id) => reasons.append(criterionItem(id)));
   show('reasons-box', reasons.childElementCount > 0);
 
   const corrections = $('corrections');
@@ -288,6 +289,12 @@ function renderResult() {
   for (const q of (ex && ex.questions) || []) {
     questions.append(el('li', { 'data-fact': q.fact }, el('code', {}, q.fact), ' ', el('span', { class: 'desc' }, describe(q.fact)), el('div', {},
       q.outcomes.map((o) => el('button', { type: 'button', class: 'answer', 'data-fact': q.fact, onclick: () => { setFact(q.fact, o.value); schedule(0); } }, outcomeLabel(o))))));
+  }
+  if (!ex && ev && state.explainSkipped) {
+    for (const f of ev.decisive_unknowns || [])
+      questions.append(el('li', { 'data-fact': f }, el('code', {}, f), ' ', el('span', { class: 'desc' }, describe(f))));
+    if (questions.childElementCount)
+      questions.append(el('li', { class: 'hint' }, `Fill in more of the case (at most ${EXPLAIN_MAX_UNKNOWN} facts unknown) to see what each answer would decide, and the corrections.`));
   }
   show('questions-box', questions.childElementCount > 0);
 }
@@ -332,9 +339,15 @@ async function update() {
   const body = JSON.stringify(c);
   const base = `/v1/policies/${encodeURIComponent(state.policy.id)}`;
   const q = query();
+  // Corrections and questions (explain) cost a solver run per unknown fact:
+  // asked once the case is mostly filled in; before, the facts still to find
+  // out come from evaluate.
+  state.explainSkipped = unknownSlots(c) > EXPLAIN_MAX_UNKNOWN;
   try {
     const [ev, ex, svg] = await Promise.all([
-      api('POST', `${base}/evaluate${q}`, body), api('POST', `${base}/explain${q}`, body), api('POST', `${base}/render${q}`, body, 'text')]);
+      api('POST', `${base}/evaluate${q}`, body),
+      state.explainSkipped ? Promise.resolve(null) : api('POST', `${base}/explain${q}`, body),
+      api('POST', `${base}/render${q}`, body, 'text')]);
     if (seq !== state.seq) return;
     state.evaluate = ev;
     state.explain = ex;
@@ -353,6 +366,21 @@ async function update() {
   renderResult();
   fillLetter();
   document.body.dataset.updated = String(seq);
+}
+
+const EXPLAIN_MAX_UNKNOWN = 6;
+function unknownSlots(c) {
+  let n = 0;
+  for (const f of state.policy.vocabulary.facts) {
+    const v = getPath(c, f.path);
+    if (f.type === 'group') {
+      if (Array.isArray(v)) continue;
+      for (const m of f.members) if (!v || typeof v !== 'object' || !(m.name in v)) ++n;
+    } else if (v === undefined) {
+      ++n;
+    }
+  }
+  return n;
 }
 
 function schedule(ms) {

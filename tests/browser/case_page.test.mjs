@@ -52,7 +52,7 @@ try {
 
   let seen = 0;
   const settled = async () => {
-    await page.waitForFunction((n) => Number(document.body.dataset.updated || 0) > n, seen, { timeout: 20000 });
+    await page.waitForFunction((n) => Number(document.body.dataset.updated || 0) > n, seen, { timeout: 60000 });
     // the last update wins: wait until no newer one is scheduled
     await page.waitForTimeout(400);
     seen = Number(await page.evaluate(() => document.body.dataset.updated));
@@ -74,7 +74,7 @@ try {
   assert.equal(await decision(), 'Medically necessary');
   assert.equal(await page.inputValue('#case_id'), 'example-acute-osteoporotic-L1');
   assert.ok(await page.isVisible('#graph'), 'the case path is drawn');
-  if (shots) await page.screenshot({ path: join(shots, 'serve-case-page-approved.png'), fullPage: false });
+  if (shots) await page.evaluate(() => window.scrollTo(0, 0)), await page.screenshot({ path: join(shots, 'serve-case-page-approved.png'), fullPage: false });
 
   step = 'a denied case: T3 instead of L1';
   // (in an order where every state in between is a valid case)
@@ -90,7 +90,7 @@ try {
   assert.match(reasons, /“[^”]+”/, 'with the policy sentence');
   const corrections = await page.textContent('#corrections');
   assert.match(corrections, /request\.levels: T3 → T5/, 'a correction the provider can act on');
-  if (shots) await page.screenshot({ path: join(shots, 'serve-case-page-denied.png'), fullPage: false });
+  if (shots) await page.evaluate(() => window.scrollTo(0, 0)), await page.screenshot({ path: join(shots, 'serve-case-page-denied.png'), fullPage: false });
 
   step = 'an undetermined case: a question answered fills the form';
   await page.click('#load-example');
@@ -100,7 +100,7 @@ try {
   assert.equal(await decision(), 'Undetermined');
   const q = page.locator('#questions li[data-fact="pain.duration_weeks"] button.answer', { hasText: 'above 6' });
   assert.equal(await q.count(), 1, 'the question on pain duration offers "above 6"');
-  if (shots) await page.screenshot({ path: join(shots, 'serve-case-page-undetermined.png'), fullPage: false });
+  if (shots) await page.evaluate(() => window.scrollTo(0, 0)), await page.screenshot({ path: join(shots, 'serve-case-page-undetermined.png'), fullPage: false });
   await q.click();
   await settled();
   assert.equal(await page.inputValue('#f-pain_duration_weeks'), '7', 'the answer filled the form');

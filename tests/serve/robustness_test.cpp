@@ -101,14 +101,14 @@ TEST_CASE("every error status, each with one line of {\"error\"}", "[serve]") {
 
 TEST_CASE("a slow client is cut off by the timeouts and holds no thread", "[serve]") {
   // One thread: if a trickling client held it, nobody else would be answered.
-  ServerProcess s("--threads 1 --header-timeout 0.5 --body-timeout 0.5");
+  ServerProcess s("--threads 1 --header-timeout 2 --body-timeout 2");
   HttpConnection headers(s.port()), body(s.port()), trickle(s.port());
   headers.send_raw("GET /healthz HTTP/1.1\r\nHo");
   body.send_raw("POST /v1/policies/CMM-607/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 "Content-Length: 100\r\n\r\n{\"case_id\":");
   auto t0 = std::chrono::steady_clock::now();
   CHECK(http(s.port(), "GET", "/healthz").status == 200);
-  CHECK(std::chrono::steady_clock::now() - t0 < 400ms);
+  CHECK(std::chrono::steady_clock::now() - t0 < 1500ms);  // not after the 2 s the others are held
   // A header sent one byte at a time, each in time, is still cut off at the deadline.
   std::string req = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(40, 'a');
   bool cut = false;
@@ -117,8 +117,8 @@ TEST_CASE("a slow client is cut off by the timeouts and holds no thread", "[serv
     if (trickle.closed_by_peer(50ms)) { cut = true; break; }
   }
   CHECK(cut);
-  CHECK(headers.closed_by_peer(3s));
-  CHECK(body.closed_by_peer(3s));
+  CHECK(headers.closed_by_peer(5s));
+  CHECK(body.closed_by_peer(5s));
   auto m = http(s.port(), "GET", "/metrics");
   CHECK(m.body.find("policyproof_timeouts_total 0\n") == std::string::npos);
   CHECK(s.alive());

@@ -1,0 +1,336 @@
+#include "visualize/views.h"
+
+#include <algorithm>
+#include <map>
+
+#include "visualize/dot_writer.h"
+
+// GCC 12 at -O2 reports a false -Wrestrict inside std::string (GCC bug 105651).
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wrestrict"
+#endif
+
+namespace pp::visualize {
+
+namespace {
+
+using model::Tri;
+
+std::string decision_words(model::Decision d) {
+  switch (d) {
+    case model::Decision::MedicallyNecessary: return "MEDICALLY NECESSARY";
+    case model::Decision::NotMedicallyNecessary: return "NOT MEDICALLY NECESSARY";
+    case model::Decision::Undetermined: return "UNDETERMINED";
+  }
+  return "UNDETERMINED";
+}
+
+// What a vertex's value means, in plain words (no double negatives).
+std::string value_words(const NodeProps& n, Tri t) {
+  if (t == Tri::Unknown) return "unknown";
+  if (n.kind == NodeKind::NoExclusion) return t == Tri::True ? "none applies" : "an exclusion applies";
+  if (n.exclusion_like) return t == Tri::True ? "applies" : "does not apply";
+  return t == Tri::True ? "met" : "not met";
+}
+
+size_t count_in(const Graph& g, Vertex v, EdgeKind k) {
+  size_t n = 0;
+  for (auto [e, end] = boost::in_edges(v, g); e != end; ++e) n += g[*e].kind == k;
+  return n;
+}
+
+std::string plural(size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+ViewNode make_node(const DecisionGraph& dg, const model::Policy& p, Vertex v, ViewKind kind,
+                   const CaseOverlay* ov) {
+  const Graph& g = dg.graph;
+  const NodeProps& n = g[v];
+  ViewNode out;
+  out.id = n.id;
+  out.kind = n.kind;
+  out.combinator = n.combinator;
+  out.exclusion_like = n.exclusion_like;
+  const model::Criterion* c = n.criterion >= 0 ? &p.criteria[static_cast<size_t>(n.criterion)] : nullptr;
+  if (c) {
+    std::string title = c->title.empty() ? c->id : c->title;
+    out.tooltip = c->id + " (" + c->section + ")";
+    if (!c->text.empty()) out.tooltip += "\n" + c->text;
+    switch (n.kind) {
+      case NodeKind::Pathway:
+        out.label = kind == ViewKind::Overview ? title : "Pathway: " + title;
+        if (kind != ViewKind::Overview)
+          out.label += n.combinator == model::Combinator::Any ? "\n(any one of its parts)" : "\n(all of its parts)";
+        break;
+      case NodeKind::Group:
+        out.label = title + (n.combinator == model::Combinator::Any ? "\n(any one of)" : "\n(all of)");
+        break;
+      default: out.label = title; break;
+    }
+  } else {
+    switch (n.kind) {
+      case NodeKind::ExclusionGroup: {
+        const Cluster& cl = dg.clusters[static_cast<size_t>(n.cluster)];
+        out.label = cl.title;
+        if (kind == ViewKind::Overview)
+          out.label += "\n" + plural(count_in(g, v, EdgeKind::Excludes), "criterion: it excludes", "criteria: any one excludes");
+        else
+          out.label += "\n(any one excludes)";
+        out.tooltip = n.id + (cl.section.empty() ? "" : " (" + cl.section + ")");
+        if (!cl.text.empty()) out.tooltip += "\n" + cl.text;
+        break;
+      }
+      case NodeKind::AnyPathway:
+        out.label = "Any pathway met";
+        out.tooltip = n.id + "\n" + p.decision_text;
+        break;
+      case NodeKind::NoExclusion:
+        out.label = "No exclusion applies";
+        out.tooltip = n.id + (p.default_denial_section.empty() ? "" : " (" + p.default_denial_section + ")") +
+                      "\nNot medically necessary when any exclusion applies";
+        break;
+      case NodeKind::Decision:
+        out.label = "Medically necessary when\nany pathway is met and\nno exclusion applies";
+        out.tooltip = n.id + "\n" + p.decision_text;
+        break;
+      default: out.label = n.id; out.tooltip = n.id; break;
+    }
+  }
+  if (ov) {
+    Tri t = ov->value[v];
+    out.value = t;
+    if (n.kind == NodeKind::Decision) {
+      out.label = "Decision: " + decision_words(ov->decision);
+      if (!ov->case_id.empty()) out.label += "\ncase " + ov->case_id;
+    } else {
+      out.label += "\n[" + value_words(n, t) + "]";
+    }
+  }
+  return out;
+}
+
+std::string view_title(const model::Policy& p, const ViewRequest& r, const CaseOverlay* ov) {
+  std::string t = p.id + " " + p.version + ": " + p.title;
+  switch (r.kind) {
+    case ViewKind::Overview: t += " (overview)"; break;
+    case ViewKind::Pathway: t += " (pathway " + r.pathway + ")"; break;
+    case ViewKind::Exclusions: t += " (exclusions)"; break;
+    case ViewKind::Full: break;
+  }
+  if (ov) t += "\ncase " + (ov->case_id.empty() ? std::string("(no case_id)") : ov->case_id) + ": " +
+               decision_words(ov->decision);
+  return t;
+}
+
+void append_attrs(std::string& out, const std::map<std::string, std::string>& a) {
+  out += " [";
+  bool first = true;
+  for (const auto& [k, v] : a) {
+    if (!first) out += ", ";
+    first = false;
+    out += k;
+    out += '=';
+    out += dot_quote(v);
+  }
+  out += "]";
+}
+
+}  // namespace
+
+const char* to_string(ViewKind k) {
+  switch (k) {
+    case ViewKind::Full: return "full";
+    case ViewKind::Overview: return "overview";
+    case ViewKind::Pathway: return "pathway";
+    case ViewKind::Exclusions: return "exclusions";
+  }
+  return "full";
+}
+
+std::optional<ViewKind> parse_view(std::string_view name) {
+  for (ViewKind k : {ViewKind::Full, ViewKind::Overview, ViewKind::Pathway, ViewKind::Exclusions})
+    if (name == to_string(k)) return k;
+  return std::nullopt;
+}
+
+std::vector<std::string> pathway_ids(const DecisionGraph& dg) {
+  std::vector<std::string> out;
+  for (Vertex v = 0; v < boost::num_vertices(dg.graph); ++v)
+    if (dg.graph[v].kind == NodeKind::Pathway) out.push_back(dg.graph[v].id);
+  return out;
+}
+
+View make_view(const DecisionGraph& dg, const model::Policy& p, const ViewRequest& r, const CaseOverlay* ov) {
+  const Graph& g = dg.graph;
+  const size_t n = boost::num_vertices(g);
+  std::vector<bool> keep(n, false);
+  View view;
+  view.kind = r.kind;
+  view.title = view_title(p, r, ov);
+
+  // Which vertices, and which clusters of the decision graph, the view keeps.
+  bool graph_clusters = true;
+  switch (r.kind) {
+    case ViewKind::Full: std::fill(keep.begin(), keep.end(), true); break;
+    case ViewKind::Overview:
+      graph_clusters = false;
+      for (Vertex v = 0; v < n; ++v) {
+        NodeKind k = g[v].kind;
+        keep[v] = k == NodeKind::Pathway || k == NodeKind::AnyPathway || k == NodeKind::ExclusionGroup ||
+                  k == NodeKind::NoExclusion || k == NodeKind::Decision;
+      }
+      break;
+    case ViewKind::Pathway: {
+      auto it = dg.vertex_by_id.find(r.pathway);
+      if (it == dg.vertex_by_id.end() || g[it->second].kind != NodeKind::Pathway) {
+        std::string names;
+        for (const auto& id : pathway_ids(dg)) names += (names.empty() ? "" : ", ") + id;
+        throw ViewError("unknown pathway `" + r.pathway + "` (expected one of: " + names + ")");
+      }
+      keep = reaches(dg, it->second);
+      keep[it->second] = true;
+      break;
+    }
+    case ViewKind::Exclusions:
+      keep = reaches(dg, dg.no_exclusion);
+      keep[dg.no_exclusion] = true;
+      break;
+  }
+
+  std::vector<int> cluster_index(dg.clusters.size(), -1);
+  std::vector<size_t> node_index(n, SIZE_MAX);
+  if (!graph_clusters) {
+    view.clusters.push_back({"indications", "Indications: any one pathway", ClusterKind::Pathway});
+    view.clusters.push_back({"exclusion_groups", "Exclusions: none may apply", ClusterKind::Exclusions});
+  }
+  for (Vertex v = 0; v < n; ++v) {
+    if (!keep[v]) continue;
+    ViewNode node = make_node(dg, p, v, r.kind, ov);
+    if (graph_clusters) {
+      int c = g[v].cluster;
+      if (c >= 0) {
+        if (cluster_index[static_cast<size_t>(c)] < 0) {
+          const Cluster& cl = dg.clusters[static_cast<size_t>(c)];
+          cluster_index[static_cast<size_t>(c)] = static_cast<int>(view.clusters.size());
+          view.clusters.push_back({cl.id, cl.title, cl.kind});
+        }
+        node.cluster = cluster_index[static_cast<size_t>(c)];
+      }
+    } else {
+      NodeKind k = g[v].kind;
+      if (k == NodeKind::Pathway || k == NodeKind::AnyPathway) node.cluster = 0;
+      if (k == NodeKind::ExclusionGroup || k == NodeKind::NoExclusion) node.cluster = 1;
+    }
+    node_index[v] = view.nodes.size();
+    view.nodes.push_back(std::move(node));
+  }
+  for (Vertex v = 0; v < n; ++v) {
+    if (!keep[v]) continue;
+    for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
+      Vertex t = boost::target(*e, g);
+      if (keep[t]) view.edges.push_back({node_index[v], node_index[t], g[*e].kind});
+    }
+  }
+  return view;
+}
+
+std::string write_view_dot(const View& v) {
+  std::string out;
+  out += "// ";
+  out += to_string(v.kind);
+  out += " view of the decision graph, drawn by policyproof render.\n";
+  out += "// Labels are the criteria's titles; ids are in the tooltips; arrows point toward the decision.\n";
+  out += "digraph \"view\" {\n  graph";
+  // The exclusions read left to right: categories stacked, each a few columns.
+  append_attrs(out, {{"rankdir", v.kind == ViewKind::Exclusions ? "LR" : "TB"}, {"newrank", "true"}, {"fontname", "Helvetica"}, {"fontsize", "14"},
+                     {"labelloc", "t"}, {"label", v.title}, {"nodesep", "0.2"}, {"ranksep", "0.4"},
+                     {"bgcolor", "white"}, {"pad", "0.2"}});
+  out += ";\n";
+  out += "  node [fontname=\"Helvetica\", fontsize=\"11\", margin=\"0.1,0.05\"];\n";
+  out += "  edge [fontname=\"Helvetica\", fontsize=\"9\", arrowsize=\"0.7\"];\n";
+  auto node_line = [&](const ViewNode& n, const char* indent) {
+    std::map<std::string, std::string> a;
+    a["id"] = n.id;
+    a["label"] = n.label;
+    a["tooltip"] = n.tooltip;
+    std::string cls = to_string(n.kind);
+    std::string fill = n.exclusion_like ? "#fde4d2" : n.kind == NodeKind::Pathway ? "#c9dcf2" : "#ffffff";
+    std::string style = "filled";
+    switch (n.kind) {
+      case NodeKind::Decision: a["shape"] = "box"; a["peripheries"] = "2"; style = "rounded,filled,bold"; break;
+      case NodeKind::Pathway: a["shape"] = "box"; style = "filled,bold"; break;
+      case NodeKind::Group:
+      case NodeKind::ExclusionGroup:
+      case NodeKind::AnyPathway:
+      case NodeKind::NoExclusion: a["shape"] = "ellipse"; break;
+      default: a["shape"] = "box"; style = "rounded,filled"; break;
+    }
+    if (n.value) {
+      model::Tri t = *n.value;
+      const char* word = t == model::Tri::True ? "met" : t == model::Tri::False ? "not_met" : "unknown";
+      cls += std::string(" ") + word;
+      // Only what applies against approval is red; what did not hold is grey, never red.
+      bool blocks = t == model::Tri::True && n.exclusion_like;
+      if (t == model::Tri::Unknown) { fill = "#e2e2e2"; style += ",dotted"; }
+      else if (blocks) { fill = "#f2a19c"; style += ",bold"; }
+      else if (t == model::Tri::True) { fill = "#a9dba0"; style += ",bold"; }
+      else { fill = "#f4f4f4"; style += ",dashed"; }
+    }
+    a["class"] = cls;
+    a["fillcolor"] = fill;
+    a["style"] = style;
+    out += indent;
+    out += dot_quote(n.id);
+    append_attrs(out, a);
+    out += ";\n";
+  };
+  for (size_t k = 0; k < v.clusters.size(); ++k) {
+    const ViewCluster& cl = v.clusters[k];
+    out += "  subgraph ";
+    out += dot_quote("cluster_" + cl.id);
+    out += " {\n    graph";
+    const char* color = cl.kind == ClusterKind::Pathway ? "#2c6fbb" : cl.kind == ClusterKind::Exclusions ? "#c0504d" : "#b59b2e";
+    append_attrs(out, {{"label", cl.title}, {"style", "rounded"}, {"color", color}, {"fontname", "Helvetica-Bold"},
+                       {"fontsize", "12"}, {"labeljust", "l"}});
+    out += ";\n";
+    for (const auto& n : v.nodes)
+      if (n.cluster == static_cast<int>(k)) node_line(n, "    ");
+    out += "  }\n";
+  }
+  for (const auto& n : v.nodes)
+    if (n.cluster < 0) node_line(n, "  ");
+  // Many leaves side by side make a picture too wide for a page: the leaves
+  // of one cluster go in rows of at most kPerRow, each row pushed one rank
+  // down by invisible edges.
+  constexpr size_t kPerRow = 5;
+  std::vector<size_t> in_degree(v.nodes.size(), 0);
+  for (const auto& e : v.edges)
+    if (e.kind != EdgeKind::Uses) ++in_degree[e.to];
+  for (size_t k = 0; k < v.clusters.size(); ++k) {
+    std::vector<size_t> leaves;
+    for (size_t i = 0; i < v.nodes.size(); ++i)
+      if (v.nodes[i].cluster == static_cast<int>(k) && in_degree[i] == 0) leaves.push_back(i);
+    for (size_t i = 0; i + kPerRow < leaves.size(); ++i) {
+      out += "  ";
+      out += dot_quote(v.nodes[leaves[i]].id);
+      out += " -> ";
+      out += dot_quote(v.nodes[leaves[i + kPerRow]].id);
+      out += " [style=\"invis\"];\n";
+    }
+  }
+  for (const auto& e : v.edges) {
+    out += "  ";
+    out += dot_quote(v.nodes[e.from].id);
+    out += " -> ";
+    out += dot_quote(v.nodes[e.to].id);
+    std::map<std::string, std::string> a{{"class", to_string(e.kind)}};
+    if (e.kind == EdgeKind::Uses) { a["style"] = "dashed"; a["color"] = "#7e57c2"; a["constraint"] = "false"; }
+    append_attrs(out, a);
+    out += ";\n";
+  }
+  out += "}\n";
+  return out;
+}
+
+}  // namespace pp::visualize

@@ -1,0 +1,77 @@
+// Views of the decision graph (visualize layer): the few boxes of an
+// overview, one pathway with every criterion, the exclusions grouped by
+// category, or the whole graph. A view is a small, writer-neutral diagram
+// (nodes, clusters, edges) that the DOT and Mermaid writers draw. Labels lead
+// with words (the criterion title); ids go in the tooltip. Generic over any
+// policy: it is built from the decision graph alone.
+#pragma once
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/policy.h"
+#include "visualize/case_overlay.h"
+#include "visualize/decision_graph.h"
+
+namespace pp::visualize {
+
+enum class ViewKind { Full, Overview, Pathway, Exclusions };
+const char* to_string(ViewKind k);                     // full | overview | pathway | exclusions
+std::optional<ViewKind> parse_view(std::string_view name);
+
+struct ViewRequest {
+  ViewKind kind = ViewKind::Full;
+  std::string pathway;  // ViewKind::Pathway: the pathway criterion's id
+};
+
+// Thrown when a view cannot be made (an unknown pathway id): the message
+// names what was expected.
+struct ViewError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+struct ViewNode {
+  std::string id;       // criterion id or synthetic id of the decision graph
+  std::string label;    // words first, lines separated by '\n'
+  std::string tooltip;  // the id, the section and the policy sentence
+  NodeKind kind = NodeKind::Condition;
+  model::Combinator combinator = model::Combinator::Leaf;
+  bool exclusion_like = false;
+  int cluster = -1;     // index in View::clusters
+  std::optional<model::Tri> value;  // with a case
+};
+
+struct ViewCluster {
+  std::string id;     // e.g. the cluster id of the decision graph
+  std::string title;  // words
+  ClusterKind kind = ClusterKind::Conditions;
+};
+
+struct ViewEdge {
+  size_t from = 0, to = 0;  // indices in View::nodes
+  EdgeKind kind = EdgeKind::Part;
+};
+
+struct View {
+  ViewKind kind = ViewKind::Full;
+  std::string title;
+  std::vector<ViewNode> nodes;
+  std::vector<ViewCluster> clusters;
+  std::vector<ViewEdge> edges;
+};
+
+// The ids of the pathways of `g` (criteria of kind pathway), in policy order.
+std::vector<std::string> pathway_ids(const DecisionGraph& g);
+
+// Makes the requested view. Throws ViewError for a pathway id that is not a
+// pathway of the policy. Deterministic: nodes in graph order.
+View make_view(const DecisionGraph& g, const model::Policy& p, const ViewRequest& r,
+               const CaseOverlay* overlay = nullptr);
+
+// The view as DOT text (top to bottom, subgraphs per cluster, ids in the
+// tooltips, met/not_met/unknown classes with a case). Deterministic.
+std::string write_view_dot(const View& v);
+
+}  // namespace pp::visualize
