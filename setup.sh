@@ -4,7 +4,8 @@
 #   ./setup.sh test   builds and runs every test (what .ci/run calls)
 #   ./setup.sh sanitize   the whole test suite under ASan+UBSan (a CI step of its own; loops
 #                         over thousands of generated cases run a tenth of them there)
-#   ./setup.sh fuzz [S]   libFuzzer on the case reader and the policy loader, S seconds each
+#   ./setup.sh fuzz [S]   libFuzzer on the case reader, the policy loader (YAML, and past it: vocabulary,
+#                         expressions, framed criteria) and the properties file, S seconds each
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -60,9 +61,9 @@ case "${1:-run}" in
     install_missing
     CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPP_FUZZ=ON \
       -DPP_SANITIZE=address,undefined -DPP_BUILD_TESTS=OFF -DPP_BUILD_BENCH=OFF >/dev/null
-    cmake --build build-fuzz -j "$(nproc)" --target fuzz_case_reader fuzz_policy_loader
-    secs=${2:-30}
-    for t in case_reader policy_loader; do
+    cmake --build build-fuzz -j "$(nproc)" --target fuzz_case_reader fuzz_policy_loader fuzz_policy_model fuzz_properties
+    secs=${2:-15}  # per target: four targets, so CI's total stays about a minute
+    for t in case_reader policy_loader policy_model properties; do
       corpus=$(mktemp -d)
       cp tests/fuzz/corpus/${t%%_*}/* "$corpus"/ 2>/dev/null || true
       cp tests/fuzz/corpus/${t#*_}/* "$corpus"/ 2>/dev/null || true

@@ -28,7 +28,7 @@ struct EvaluateOptions {
 int run_single(const EvaluateOptions& o) {
   auto policy = load_policy_option(o.policy);
   model::Case c = read_case_file(*policy, o.case_file);
-  if (o.assume_absent) model::assume_absent(policy->vocab, c);
+  if (o.assume_absent) model::assume_absent(*policy, c);
   solver::CaseEngine engine(policy);
   solver::CaseResult r = engine.evaluate(c);
   model::Case closed = c;
@@ -59,7 +59,7 @@ class EvaluateWorker : public LineWorker {
     try {
       if (too_long) throw line_too_large(name_, n, model::kMaxCaseBytes);
       reader_.read_into(line, name_, n, case_);
-      if (assume_absent_) model::assume_absent(policy_->vocab, case_);
+      if (assume_absent_) model::assume_absent(*policy_, case_);
       engine_.evaluate_into(case_, result_);
       readings_.depends_on(case_, result_, deps_);
       ResultExtras x;

@@ -52,7 +52,7 @@ int run_single(const ExplainOptions& o) {
   auto policy = load_policy_option(o.policy);
   explain::ExplainOptions eo = explain_options(*policy, o);
   model::Case c = read_case_file(*policy, o.case_file);
-  if (o.assume_absent) model::assume_absent(policy->vocab, c);
+  if (o.assume_absent) model::assume_absent(*policy, c);
   explain::Explainer explainer(policy, limits_of(o));
   explain::Explanation e = explainer.explain(c, eo);
   if (o.format == "json") std::cout << explain::explanation_json(*policy, c, e) << "\n";
@@ -72,7 +72,7 @@ class ExplainWorker : public LineWorker {
     try {
       if (too_long) throw line_too_large(name_, n, model::kMaxCaseBytes);
       reader_.read_into(line, name_, n, case_);
-      if (assume_absent_) model::assume_absent(policy_->vocab, case_);
+      if (assume_absent_) model::assume_absent(*policy_, case_);
       out += explain::explanation_json(*policy_, case_, explainer_.explain(case_, eo_));
       out += '\n';
       return true;

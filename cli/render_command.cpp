@@ -86,7 +86,7 @@ int run(const RenderOptions& o) {
   std::optional<visualize::CaseOverlay> overlay;
   if (!o.case_file.empty()) {
     model::Case c = read_case_file(*policy, o.case_file);
-    if (o.assume_absent) model::assume_absent(policy->vocab, c);
+    if (o.assume_absent) model::assume_absent(*policy, c);
     solver::CaseEngine engine(policy);
     solver::CaseResult r = engine.evaluate(c);
     std::string case_id = c.has_case_id ? c.case_id : o.case_file == "-" ? "<stdin>" : o.case_file;

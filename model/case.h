@@ -35,4 +35,11 @@ struct Case {
 // Absent enums stay unknown (there is no "absent" value for them).
 void assume_absent(const Vocabulary& v, Case& c);
 
+struct Policy;
+// The same completion, respecting the policy's domain relations: an absent
+// bool that a relation forces (`modic -> endplate_degeneration` with modic
+// given) is completed true, not false, so the completed case is one the
+// reader would accept written out.
+void assume_absent(const Policy& p, Case& c);
+
 }  // namespace pp::model

@@ -368,6 +368,7 @@ struct CaseReader::Impl {
     c.case_id.clear();
     c.has_case_id = false;
     if (json.size() > kMaxCaseBytes) fail_json(simdjson::CAPACITY);
+    if (json.substr(0, 3) == "\xEF\xBB\xBF") fail("starts with a byte-order mark (expected UTF-8 JSON without one)");
     buffer.reserve(json.size() + simdjson::SIMDJSON_PADDING);
     buffer.assign(json.data(), json.size());
     dom::element doc;

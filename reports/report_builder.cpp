@@ -20,6 +20,20 @@ std::optional<std::string> find_policy_source(const model::Policy& policy, const
     note = "the policy file names no source text (`policy.source`)";
     return std::nullopt;
   }
+  if (!policy_dir.empty()) {
+    // Only a file inside the policy's folder (symbolic links resolved): a
+    // policy must not copy `../../etc/passwd` into a report.
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path dir = fs::weakly_canonical(fs::path(policy_dir), ec);
+    fs::path path = fs::weakly_canonical(fs::path(policy_dir) / policy.source_file, ec);
+    auto rel = path.lexically_relative(dir);
+    bool inside = !ec && !rel.empty() && *rel.begin() != ".." && fs::path(policy.source_file).is_relative();
+    if (!inside) {
+      note = "`" + policy.source_file + "` is outside the policy's folder (expected a file beside the policy file)";
+      return std::nullopt;
+    }
+  }
   std::string text, where;
   if (model::find_beside_or_bundled(policy_dir, policy.source_file, text, where)) {
     note = where == policy.source_file && model::embedded_file(policy.source_file)

@@ -309,6 +309,7 @@ std::string dot_quote(const std::string& s) {
     if (c == '"' || c == '\\') { out += '\\'; out += c; }
     else if (c == '\n') out += "\\n";
     else if (c == '\r') continue;
+    else if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) out += "\xEF\xBF\xBD";  // U+FFFD: Graphviz refuses a NUL
     else out += c;
   }
   out += '"';

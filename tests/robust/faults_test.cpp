@@ -5,6 +5,7 @@
 // or says what it did not, with a non-zero exit.
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -67,6 +68,9 @@ std::vector<std::string> every_command(const std::string& batch) {
 }  // namespace
 
 TEST_CASE("a full disk (/dev/full) fails every command with one line and a non-zero exit", "[robust][faults]") {
+  struct stat st {};
+  REQUIRE(::stat("/dev/full", &st) == 0);
+  REQUIRE(S_ISCHR(st.st_mode));  // not a file some broken run left in its place
   std::string batch = batch_file(300);
   for (const auto& args : every_command(batch)) {
     INFO(args);
@@ -128,16 +132,28 @@ TEST_CASE("a small full tmpfs: a batch never reports success for results it did 
 TEST_CASE("render --output: FIFOs and devices are written through, symlinks to their file, never replaced", "[robust][faults]") {
   std::string dir = pp::test::temp_path("outputs");
   fs::create_directories(dir);
-  // A character device stays one.
-  Shell r = sh("$B render --format dot -o /dev/null");
-  CHECK(r.exit_code == 0);
+  // Device nodes of our own (the null and full devices, made with mknod),
+  // never the system's: a broken build would replace them with a file.
+  std::string null_dev = dir + "/null", full_dev = dir + "/full";
+  if (::mknod(null_dev.c_str(), S_IFCHR | 0666, makedev(1, 3)) != 0 ||
+      ::mknod(full_dev.c_str(), S_IFCHR | 0666, makedev(1, 7)) != 0) {
+    WARN("skipped the device nodes: mknod is not permitted here (" << std::strerror(errno) << ")");
+  } else {
+    // A character device stays one.
+    Shell r = sh("$B render --format dot -o " + null_dev);
+    CHECK(r.exit_code == 0);
+    struct stat st {};
+    REQUIRE(::stat(null_dev.c_str(), &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+    // The full device: its error, not a replaced file.
+    r = sh("$B render --format dot -o " + full_dev);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == full_dev + ": error: cannot write the file: no space left on device\n");
+    REQUIRE(::stat(full_dev.c_str(), &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+  }
+  Shell r;
   struct stat st {};
-  REQUIRE(::stat("/dev/null", &st) == 0);
-  CHECK(S_ISCHR(st.st_mode));
-  // /dev/full: the device's error, not a replaced file.
-  r = sh("$B render --format dot -o /dev/full");
-  CHECK(r.exit_code == 2);
-  CHECK(r.err == "/dev/full: error: cannot write the file: no space left on device\n");
   // A FIFO: its reader gets the picture, and it stays a FIFO.
   std::string fifo = dir + "/pipe.dot";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);

@@ -198,3 +198,28 @@ TEST_CASE("control characters are escaped for a terminal", "[robust][inputs]") {
   CHECK(shown.find("evil\\x1b]0;title\\x07\\x1b[2J") != std::string::npos);
   CHECK(shown.find("\x1b]0;") == std::string::npos);
 }
+
+TEST_CASE("--assume-absent completes a case the way the domain relations allow", "[robust][inputs]") {
+  // Modic type 1 is given and endplate degeneration left out: the relation
+  // `modic -> endplate_degeneration` makes it true, not false.
+  std::string text = pp::test::slurp(kSrc + "/tests/policies/demo-bvn-ablation.case.json");
+  size_t at = text.find("\"endplate_degeneration\": true, ");
+  REQUIRE(at != std::string::npos);
+  text.erase(at, 31);
+  std::string kase = pp::test::temp_path("absent.json");
+  pp::test::spit(kase, text);
+  std::string policy = kSrc + "/tests/policies/demo-bvn-ablation.yaml";
+  auto r = pp::test::run("evaluate --format json --assume-absent --policy " + policy + " " + kase);
+  INFO(r.err);
+  CHECK(r.out.find("\"decision\":\"medically_necessary\"") != std::string::npos);
+  std::string line = text;
+  line.erase(std::remove(line.begin(), line.end(), '\n'), line.end());
+  auto b = pp::test::run("evaluate --batch - --assume-absent --policy " + policy, line + "\n");
+  CHECK(b.out.find("\"decision\":\"medically_necessary\"") != std::string::npos);
+}
+
+TEST_CASE("a case starting with a byte-order mark is named as such", "[robust][inputs]") {
+  std::string kase = pp::test::temp_path("bom.json");
+  pp::test::spit(kase, "\xEF\xBB\xBF" + pp::test::slurp(kExample));
+  one_line_exit_2(pp::test::run("evaluate " + kase), "starts with a byte-order mark");
+}
