@@ -44,5 +44,6 @@ CommandRunner add_report_command(CLI::App& app);
 CommandRunner add_analyze_command(CLI::App& app);
 CommandRunner add_diff_command(CLI::App& app);
 CommandRunner add_explain_command(CLI::App& app);
+CommandRunner add_serve_command(CLI::App& app);
 
 }  // namespace pp::cli

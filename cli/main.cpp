@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   runners["analyze"] = pp::cli::add_analyze_command(app);
   runners["diff"] = pp::cli::add_diff_command(app);
   runners["explain"] = pp::cli::add_explain_command(app);
+  runners["serve"] = pp::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

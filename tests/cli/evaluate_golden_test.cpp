@@ -1,6 +1,6 @@
 // Golden files for what reviewers read: `evaluate` text and JSON output of
 // example cases (tests/golden/cli/<name>.case.json beside
-// <name>.expected.txt / .expected.json). Refresh: PP_UPDATE_GOLDEN=1 ctest -L golden
+// <name>.expected.txt / .expected.json). Refresh: see CONTRIBUTING.md "Golden files"
 #include <catch2/catch.hpp>
 #include <dirent.h>
 #include <algorithm>
@@ -16,7 +16,7 @@ std::string normalize(const std::string& s) {
 }
 }  // namespace
 
-TEST_CASE("golden: evaluate output matches the golden files") {
+TEST_CASE("golden: evaluate output matches the golden files", "[golden]") {
   std::string dir = std::string(PP_SOURCE_DIR) + "/tests/golden/cli/";
   DIR* d = opendir(dir.c_str());
   REQUIRE(d);

@@ -1,6 +1,6 @@
 // `policyproof explain` end to end: golden text and JSON outputs
 // (tests/golden/explain/<name>.case.json beside <name>.expected.txt and
-// .expected.json; refresh: PP_UPDATE_GOLDEN=1 ctest -L golden), `evaluate`
+// .expected.json; refresh: see CONTRIBUTING.md "Golden files"), `evaluate`
 // confirming every correction of the golden cases, batches, usage errors.
 #include <catch2/catch.hpp>
 
@@ -202,7 +202,7 @@ TEST_CASE("explain: usage errors exit 2 with one line", "[explain]") {
   CHECK(r.exit_code == 2);
 }
 
-TEST_CASE("explain --keep holds a fact; --max caps the list", "[explain]") {
+TEST_CASE("explain --keep holds a fact, and --max caps the list", "[explain]") {
   auto r = pp::test::run("explain --format json --keep osteoporosis_program_enrolled --keep purpose.facilitate_fusion "
                          "tests/golden/explain/osteoporotic-no-program.case.json");
   REQUIRE(r.exit_code == 0);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "model/embedded_files.h"
 #include "model/policy.h"
 #include "support/policy_text.h"
 #include "support/run.h"
@@ -12,7 +13,13 @@ namespace {
 
 std::string normalize(const std::string& s) { return pp::test::normalize_text(s); }
 
-std::string source() { return pp::test::slurp(std::string(PP_SHARED_DIR) + "/source/cmm-607-2026.md"); }
+// The bundled copy of the policy text (tests/report checks that it is
+// ../shared/source/cmm-607-2026.md when that is present).
+std::string source() {
+  auto s = pp::model::embedded_file("cmm-607-2026.md");
+  REQUIRE(s);
+  return std::string(*s);
+}
 
 // The bullets of the source between two headings.
 std::vector<std::string> bullets(const std::string& src, const std::string& from, const std::string& to) {

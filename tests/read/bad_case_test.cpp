@@ -57,7 +57,7 @@ TEST_CASE("the reader names the JSON path of the error", "[reader]") {
   }
 }
 
-TEST_CASE("absent facts are unknown; arrays of a group mean the rest are false", "[reader]") {
+TEST_CASE("absent facts are unknown, and arrays of a group mean the rest are false", "[reader]") {
   auto p = pp::model::load_bundled_policy();
   pp::model::CaseReader reader(*p);
   auto c = reader.read(R"({"urgent": ["incapacitating_pain"], "contraindications": {"active_infection": false}})", "c.json");
@@ -73,7 +73,9 @@ TEST_CASE("absent facts are unknown; arrays of a group mean the rest are false",
 }
 
 TEST_CASE("every file of the JSONTestSuite corpus is refused: exit 2, one line") {
-  std::string dir = std::string(PP_SHARED_DIR) + "/corpora/JSONTestSuite/test_parsing/";
+  std::string dir = pp::test::shared_path("corpora/JSONTestSuite/test_parsing", "CI has the corpus");
+  if (dir.empty()) return;
+  dir += "/";
   auto names = files_in(dir, ".json");
   REQUIRE(names.size() >= 300);
   for (const auto& n : names) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "model/embedded_files.h"
 #include "model/policy.h"
 #include "report/page.h"
 #include "support/run.h"
@@ -137,7 +138,7 @@ TEST_CASE("the report for CMM-607 with three cases, in a real browser (headless 
       CHECK(id_set.count(c.id) == 1);               // and an anchor
       CHECK(norm.find(pp::test::normalize_text(c.text)) != std::string::npos);  // with its policy sentence
     }
-    auto bullets = pp::test::policy_bullets(pp::test::slurp(std::string(PP_SHARED_DIR) + "/source/cmm-607-2026.md"));
+    auto bullets = pp::test::policy_bullets(std::string(*pp::model::embedded_file("cmm-607-2026.md")));
     REQUIRE(bullets.size() >= 50);
     for (const auto& b : bullets) {
       INFO(b);

@@ -10,6 +10,7 @@
 #include "reports/report_style.h"
 #include "reports/source_document.h"
 #include "reports/traceability.h"
+#include "support/shared.h"
 
 using namespace pp::reports;
 
@@ -37,7 +38,9 @@ bool under(const Block& b, const std::string& heading) {
 }  // namespace
 
 TEST_CASE("the bundled source text is the shared policy text") {
-  CHECK(bundled_source() == pp::test::slurp(std::string(PP_SHARED_DIR) + "/source/cmm-607-2026.md"));
+  std::string shared = pp::test::shared_path("source/cmm-607-2026.md", "nothing to compare the bundled copy with");
+  if (shared.empty()) return;
+  CHECK(bundled_source() == pp::test::slurp(shared));
 }
 
 TEST_CASE("parts: one per policy section, then the references, and page furniture recognised") {

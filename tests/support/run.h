@@ -8,6 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/golden.h"
+#include "support/scale.h"
+#include "support/shared.h"
+
 namespace pp::test {
 
 struct RunResult {
@@ -52,15 +56,6 @@ inline int count_lines(const std::string& s) {
   int n = 0;
   for (char c : s) n += c == '\n';
   return n;
-}
-
-// Compares `actual` with the golden file; with PP_UPDATE_GOLDEN=1 rewrites it.
-inline bool matches_golden(const std::string& golden_path, const std::string& actual) {
-  if (std::getenv("PP_UPDATE_GOLDEN")) {
-    spit(golden_path, actual);
-    return true;
-  }
-  return slurp(golden_path) == actual;
 }
 
 }  // namespace pp::test

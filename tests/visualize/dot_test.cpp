@@ -3,9 +3,8 @@
 // the plain graph exactly at the nodes the evaluation reports.
 //
 // Golden files: tests/golden/visualize/plain.expected.dot (the plain graph) and
-// <name>.case.json beside <name>.expected.dot (a case's path). Refresh them with
-//   PP_UPDATE_GOLDEN=1 build/tests/test_visualize "[golden]"
-// then read the `git diff` and say why in the commit.
+// <name>.case.json beside <name>.expected.dot (a case's path). Refresh: see
+// CONTRIBUTING.md "Golden files".
 #include <catch2/catch.hpp>
 
 #include <set>

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/golden.h"
+
 namespace pp::vtest {
 
 inline std::string slurp(const std::string& path) {
@@ -81,14 +83,8 @@ inline int count_lines(const std::string& s) {
   return n;
 }
 
-// Compares `actual` with the golden file; with PP_UPDATE_GOLDEN=1 rewrites it.
-inline bool matches_golden(const std::string& golden_path, const std::string& actual) {
-  if (std::getenv("PP_UPDATE_GOLDEN")) {
-    spit(golden_path, actual);
-    return true;
-  }
-  return slurp(golden_path) == actual;
-}
+// Golden files: one comparison for every test (tests/support/golden.h).
+using pp::test::matches_golden;
 
 // The node statements of a DOT text: id -> attributes. Reads the form
 // write_dot produces: one statement per line, `"id" [key="value", ...];`.

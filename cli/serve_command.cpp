@@ -1,0 +1,81 @@
+// `policyproof serve`: the reviewer's service: the JSON API, the case page and
+// the audit log over HTTP/1.1 (cli layer: parse the flags, load the policies,
+// build the route table, run the server in the foreground until SIGINT/SIGTERM).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "cli/case_result_output.h"
+#include "cli/common.h"
+#include "serve/api_routes.h"
+#include "serve/audit_log.h"
+#include "serve/http_server.h"
+#include "serve/metrics.h"
+#include "serve/service_context.h"
+
+namespace pp::cli {
+
+namespace {
+
+struct ServeOptions {
+  std::string bind = "127.0.0.1";
+  int port = 8080;
+  std::vector<std::string> policies;
+  int threads = 0;
+  std::string audit_log;
+  long max_connections = 1024;
+};
+
+int run(const ServeOptions& o) {
+  serve::PolicyRegistry registry;
+  if (o.policies.empty()) registry.add_bundled();
+  for (const auto& path : o.policies) registry.add_file(path);
+
+  // The route table: the service's own API and page, then other tables.
+  serve::Router router;
+  router.add(serve::api_routes());
+
+  std::vector<std::string> names;
+  for (const auto& r : router.routes()) names.push_back(r.method + " " + r.pattern);
+  serve::Metrics metrics(names);
+  std::unique_ptr<serve::AuditLog> audit;
+  if (!o.audit_log.empty()) audit = std::make_unique<serve::AuditLog>(o.audit_log);
+  serve::ServiceContext service(std::move(registry), append_result_json, append_error_json, audit.get(), &metrics);
+
+  serve::ServerOptions so;
+  so.bind = o.bind;
+  so.port = static_cast<unsigned short>(o.port);
+  so.threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  so.limits.max_connections = o.max_connections;
+  serve::Server server(so, service, router);
+
+  std::string ids;
+  for (const auto& p : service.policies().all()) ids += (ids.empty() ? "" : ", ") + p->id + " " + p->policy->version;
+  std::string host = o.bind.find(':') != std::string::npos ? "[" + o.bind + "]" : o.bind;
+  std::cerr << "policyproof serve: listening on http://" << host << ":" << server.port() << "/ (" << so.threads
+            << " threads; policies: " << ids << (audit ? "; audit log " + o.audit_log : "") << ")" << std::endl;
+  server.run(true);
+  std::cerr << "policyproof serve: stopped" << std::endl;
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner add_serve_command(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "the HTTP JSON API, the case page and the audit log (until SIGINT/SIGTERM)");
+  cmd->add_option("--bind", o->bind, "address to listen on (default 127.0.0.1: loopback only)");
+  cmd->add_option("--port", o->port, "TCP port (default 8080; 0: any free port, printed)")->check(CLI::Range(0, 65535));
+  cmd->add_option("--policy", o->policies, "policy file to serve (repeatable; default: the bundled CMM-607 model)")
+      ->allow_extra_args(false);
+  cmd->add_option("--threads", o->threads, "worker threads, each with its own Z3 context (default: every core)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--audit-log", o->audit_log, "append one JSON line per decision to this file (flushed before each answer)");
+  cmd->add_option("--max-connections", o->max_connections, "open connections at most (default 1024); more are answered 503")
+      ->check(CLI::PositiveNumber);
+  return [o] { return guarded([&] { return run(*o); }); };
+}
+
+}  // namespace pp::cli
