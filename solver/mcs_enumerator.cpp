@@ -390,10 +390,11 @@ struct McsEnumerator::Impl {
 };
 
 McsEnumerator::McsEnumerator(std::shared_ptr<const model::Policy> policy, Limits limits)
-    : policy_(policy), impl_(std::make_unique<Impl>(std::move(policy), limits)) {}
+    : policy_(std::move(policy)), limits_(limits) {}
 McsEnumerator::~McsEnumerator() = default;
 
 McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& options) {
+  if (!impl_) impl_ = std::make_unique<Impl>(policy_, limits_);
   Impl& z = *impl_;
   const auto& v = policy_->vocab;
   McsResult out;

@@ -117,7 +117,8 @@ class McsEnumerator {
  private:
   struct Impl;
   std::shared_ptr<const model::Policy> policy_;
-  std::unique_ptr<Impl> impl_;
+  Limits limits_;
+  std::unique_ptr<Impl> impl_;  // made on the first enumerate(): the Z3 context is not needed before
 };
 
 }  // namespace pp::solver
