@@ -143,6 +143,8 @@ struct McsEnumerator::Impl {
   int checks = 0;
 
   // Per case:
+  int clock_atom = -1;              // the time section's clock, when it may move
+  std::vector<int> accruing_atoms;  // the care that moves it
   model::Case closed;
   std::vector<int> unknown_atoms;  // of relevant slots
   std::vector<int> known_atoms;    // of relevant slots
@@ -294,6 +296,17 @@ struct McsEnumerator::Impl {
     std::vector<double> out;
     for (double x : reps[static_cast<size_t>(at)])
       if (r == ChangeRule::GrowOnly ? x > old : region_of(cs, x) != here) out.push_back(x);
+    // Care that moves the clock: also the growths that bring the clock to
+    // each of its own representatives (so the value chosen never rests on
+    // the solver's model, which depends on its state).
+    if (r == ChangeRule::GrowOnly && clock_atom >= 0 &&
+        std::find(accruing_atoms.begin(), accruing_atoms.end(), at) != accruing_atoms.end()) {
+      double clock_old = closed.value[static_cast<size_t>(clock_atom)];
+      for (double x : reps[static_cast<size_t>(clock_atom)])
+        if (x > clock_old) out.push_back(old + (x - clock_old));
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
     if (r != ChangeRule::GrowOnly)
       std::stable_sort(out.begin(), out.end(), [&](double x, double y) { return std::fabs(x - old) < std::fabs(y - old); });
     return out;
@@ -467,6 +480,9 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
   if (timed)
     for (int sl : model::accruing_slots(*policy_))
       if (is_candidate(sl)) care.push_back(sl);
+  z.clock_atom = timed ? v.slots[static_cast<size_t>(clock)].atoms[0] : -1;
+  z.accruing_atoms.clear();
+  for (int sl : care) z.accruing_atoms.push_back(v.slots[static_cast<size_t>(sl)].atoms[0]);
   for (int slot : candidates) {
     size_t si = static_cast<size_t>(slot);
     if (timed && slot == clock) {
