@@ -2,7 +2,8 @@
 # policyproof set-up: installs what is missing (Debian 12, as root), builds, then
 #   ./setup.sh run    evaluates the bundled example case on the bundled CMM-607 model
 #   ./setup.sh test   builds and runs every test (what .ci/run calls)
-#   ./setup.sh sanitize   the whole test suite under ASan+UBSan (a CI step of its own)
+#   ./setup.sh sanitize   the whole test suite under ASan+UBSan (a CI step of its own; loops
+#                         over thousands of generated cases run a tenth of them there)
 #   ./setup.sh fuzz [S]   libFuzzer on the case reader and the policy loader, S seconds each
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,7 +11,8 @@ cd "$(dirname "$0")"
 PACKAGES=(build-essential cmake pkg-config libz3-dev libboost-graph-dev catch2
   graphviz libgraphviz-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libsimdjson-dev libyaml-cpp-dev libbenchmark-dev libssl-dev cvc5
-  libxml2-utils tidy parallel clang libclang-rt-14-dev chromium)
+  libxml2-utils tidy parallel clang libclang-rt-14-dev chromium
+  wrk nodejs)
 
 install_missing() {
   local missing=()
@@ -23,6 +25,7 @@ install_missing() {
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+  if command -v npm >/dev/null; then (cd tests/davinci/fhir-validate && npm ci --no-audit --no-fund --silent) || echo "setup: npm ci failed in tests/davinci/fhir-validate (FHIR validation will be skipped)" >&2; else echo "setup: no npm: FHIR validation in tests/davinci is skipped" >&2; fi
 }
 
 build() {
@@ -38,15 +41,20 @@ case "${1:-run}" in
     ./build/policyproof evaluate model/policies/example-case.json --format text
     ;;
   test)
+    command -v npm >/dev/null || PACKAGES+=(npm)  # Debian's nodejs comes without npm; NodeSource's with it
     install_missing
+    if command -v npm >/dev/null; then (cd tests/browser && npm ci --no-audit --no-fund --prefer-offline >/dev/null); fi  # playwright-core, pinned
     build build -DPP_WERROR=ON
     (cd build && ctest --output-on-failure -j "$(nproc)")
     ;;
   sanitize)
     install_missing
+    # Every test executable (every layer) under ASan+UBSan; the build defines
+    # PP_SANITIZED for the tests, which then draw a tenth of their generated
+    # cases (tests/support/scale.h), so that the step fits CI's hour.
     build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPP_SANITIZE=address,undefined -DPP_BUILD_BENCH=OFF
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-       ctest --output-on-failure -j "$(nproc)")
+       ctest --output-on-failure -j "$(nproc)" --timeout 1500)
     ;;
   fuzz)
     install_missing

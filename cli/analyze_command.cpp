@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.h"
+#include "visualize/atomic_file.h"
 #include "model/json_text.h"
 #include "model/case_writer.h"
 #include "solver/policy_analyzer.h"
@@ -154,13 +155,12 @@ void write_witnesses(const std::string& dir, const model::Policy& policy, const 
   if (!std::filesystem::is_directory(dir, ec)) fail("cannot create the directory (expected a writable directory for `--witness-dir`)");
   model::CaseWriteOptions pretty;
   pretty.pretty = true;
+  std::set<std::string> taken;  // a file name is made from the case id: sanitised, never outside `dir`
   for (const auto& f : a.findings)
     for (const auto* c : {f.witness ? &*f.witness : nullptr, f.contrast ? &*f.contrast : nullptr}) {
       if (!c) continue;
-      std::string path = (std::filesystem::path(dir) / (c->case_id + ".json")).string();
-      std::ofstream out(path, std::ios::binary);
-      out << model::write_case_json(policy.vocab, *c, pretty) << "\n";
-      if (!out) fail("cannot write `" + path + "` (expected a writable directory for `--witness-dir`)");
+      std::string path = (std::filesystem::path(dir) / safe_file_name(c->case_id, ".json", taken)).string();
+      visualize::write_file_atomically(path, model::write_case_json(policy.vocab, *c, pretty) + "\n");
     }
 }
 

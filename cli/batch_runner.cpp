@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -24,19 +25,11 @@ constexpr size_t kSlots = 3;  // blocks in flight when jobs > 1
 
 BatchInput::BatchInput(const std::string& path)
     : file_(path == "-" ? stdin : std::fopen(path.c_str(), "rb")), name_(path == "-" ? "<stdin>" : path) {
-  if (!file_) {
-    model::Diagnostic d;
-    d.location.file = path;
-    d.message = "cannot read the file (no such file, or not readable)";
-    throw model::DiagnosticError(d);
-  }
+  if (!file_) model::diagnose(path).fail("cannot read the file (no such file, or not readable)");
   struct stat st;
   if (fstat(fileno(file_), &st) == 0 && S_ISDIR(st.st_mode)) {
     std::fclose(file_);
-    model::Diagnostic d;
-    d.location.file = path;
-    d.message = "is a directory (expected a JSONL file of cases, one per line)";
-    throw model::DiagnosticError(d);
+    model::diagnose(path).fail("is a directory (expected a JSONL file of cases, one per line)");
   }
 }
 
@@ -45,18 +38,13 @@ BatchInput::~BatchInput() {
 }
 
 model::DiagnosticError line_too_large(const std::string& name, long n, size_t max_bytes) {
-  model::Diagnostic d;
-  d.location.file = name;
-  d.location.batch_line = n;
-  d.message = "case too large (expected at most " + std::to_string(max_bytes) + " bytes)";
-  return model::DiagnosticError(d);
+  return model::DiagnosticError(
+      model::diagnose(name).batch_line(n).error("case too large (expected at most " + std::to_string(max_bytes) + " bytes)"));
 }
 
 model::DiagnosticError read_error(const std::string& name, int error) {
-  model::Diagnostic d;
-  d.location.file = name;
-  d.message = std::string("cannot read further (") + std::strerror(error) + "); the lines before were answered";
-  return model::DiagnosticError(d);
+  return model::DiagnosticError(model::diagnose(name).error(std::string("cannot read further (") + std::strerror(error) +
+                                                          "); the lines before were answered"));
 }
 
 int default_jobs() {
@@ -67,7 +55,7 @@ int default_jobs() {
 bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
                const std::function<std::unique_ptr<LineWorker>()>& make_worker) {
   BlockReader reader(in, options.max_line, kBlockBytes);
-  int jobs = std::max(1, options.jobs);
+  int jobs = std::clamp(options.jobs, 1, kMaxJobs);
   const size_t block_lines = std::max<size_t>(1, options.block_lines);
   bool ok = true;
 
@@ -171,7 +159,23 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     }
   };
   std::vector<std::thread> threads;
-  for (int w = 0; w < jobs; ++w) threads.emplace_back(work);
+  try {
+    for (int w = 0; w < jobs; ++w) threads.emplace_back(work);
+  } catch (const std::system_error& e) {
+    // Not a crash: the threads made so far stop, and the run says why.
+    {
+      std::lock_guard<std::mutex> lock(m);
+      stop = true;
+      made = jobs;
+    }
+    work_cv.notify_all();
+    for (auto& t : threads) t.join();
+    model::Diagnostic d;
+    d.location.file = options.name;
+    d.message = "cannot start " + std::to_string(jobs) + " worker threads (" + e.code().message() +
+                "); expected a smaller `--jobs`";
+    throw model::DiagnosticError(d);
+  }
   auto stop_all = [&] {
     {
       std::lock_guard<std::mutex> lock(m);

@@ -45,6 +45,9 @@ class LineWorker {
                        std::string& err) = 0;
 };
 
+// Worker threads at most: a larger `--jobs` is clamped to it.
+constexpr int kMaxJobs = 256;
+
 struct BatchOptions {
   std::string name;  // input name for messages ("<stdin>" or the file)
   int jobs = 1;      // worker threads (>= 1)

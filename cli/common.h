@@ -3,7 +3,9 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "model/case.h"
 #include "model/diagnostic.h"
@@ -30,6 +32,18 @@ model::Case read_case_file(const model::Policy& policy, const std::string& path)
 // Runs `body`, mapping DiagnosticError and other failures to one stderr line
 // and exit code 2 (user errors) or 3 (internal errors).
 int guarded(const std::function<int()>& body);
+
+// A file name made from policy or case text (an id): letters, digits, `.`,
+// `_` and `-` kept, anything else (`/`, control characters, non-ASCII) as
+// `_`, never starting with `.`, at most 120 bytes; `taken` (names already
+// used in this folder) gets `-2`, `-3`... appended instead of a clash.
+std::string safe_file_name(std::string_view text, const std::string& extension, std::set<std::string>& taken);
+
+// Checks made on every subcommand once its options are parsed (throws
+// DiagnosticError): a file option given as '' (`--policy ''`: an unset shell
+// variable must not mean the bundled policy), a `--timeout` that is not a
+// finite number (`nan`).
+void check_common_options(const CLI::App& command);
 
 // Adds `--format text|json` to a subcommand.
 void add_format_option(CLI::App& cmd, std::string& format);

@@ -29,12 +29,7 @@ struct ExplainOptions {
   int jobs = 0;  // 0: every core
 };
 
-[[noreturn]] void usage_error(const std::string& message) {
-  model::Diagnostic d;
-  d.location.file = "policyproof explain";
-  d.message = message;
-  throw model::DiagnosticError(d);
-}
+[[noreturn]] void usage_error(const std::string& message) { model::diagnose("policyproof explain").fail(message); }
 
 solver::Limits limits_of(const ExplainOptions& o) {
   solver::Limits l;

@@ -1,6 +1,7 @@
 // `policyproof generate`: seeded random cases as JSONL, for benchmarks,
 // batch pipelines and boundary exploration.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
 
 #include "cli/common.h"
@@ -9,21 +10,47 @@
 
 namespace pp::cli {
 
+namespace {
+
+// The seed as written: digits only, at most 2^64-1 (no sign that would wrap
+// around, no silent clamping).
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t v = 0;
+  bool ok = !text.empty() && text.size() <= 20;
+  for (char c : text) {
+    if (!ok || c < '0' || c > '9') { ok = false; break; }
+    auto digit = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - digit) / 10) { ok = false; break; }
+    v = v * 10 + digit;
+  }
+  if (!ok) {
+    model::Diagnostic d;
+    d.location.file = "policyproof generate";
+    d.message = "`--seed " + text + "` is not a seed (expected a whole number from 0 to 18446744073709551615)";
+    throw model::DiagnosticError(d);
+  }
+  return v;
+}
+
+}  // namespace
+
 CommandRunner add_generate_command(CLI::App& app) {
   struct Options {
     long count = 1000;
     model::GeneratorOptions gen;
     std::string policy;
+    std::string seed;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("generate", "print seeded random cases (JSONL), numbers drawn near the policy's boundaries");
   cmd->add_option("--count", o->count, "how many cases")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seed", o->gen.seed, "random seed (same seed, same cases)");
+  cmd->add_option("--seed", o->seed, "random seed, a whole number from 0 to 2^64-1 (same seed, same cases)");
   cmd->add_option("--unknown-rate", o->gen.unknown_rate, "chance that a fact is left absent (partial cases)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--policy", o->policy, "policy file (default: the bundled CMM-607 model)");
   return [o] {
     return guarded([&] {
+      if (!o->seed.empty()) o->gen.seed = parse_seed(o->seed);
       auto policy = load_policy_option(o->policy);
       model::CaseGenerator gen(*policy, o->gen);
       std::string out;

@@ -4,9 +4,11 @@
 #include <iostream>
 #include <map>
 
+#include "cli/checked_output.h"
 #include "cli/common.h"
 
 int main(int argc, char** argv) {
+  pp::cli::install_checked_output();
   CLI::App app{"policyproof: a medical coverage policy as a formally checked model"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "policyproof 0.1.0");
@@ -23,11 +25,15 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    if (e.get_exit_code() == 0) return pp::cli::finish_output(app.exit(e));  // --help, --version
     std::cerr << "policyproof: error: " << e.what() << "\n";
     return pp::cli::kExitBadInput;
   }
   for (auto* sub : app.get_subcommands())
-    if (auto it = runners.find(sub->get_name()); it != runners.end()) return it->second();
+    if (auto it = runners.find(sub->get_name()); it != runners.end()) {
+      int checked = pp::cli::guarded([&] { return pp::cli::check_common_options(*sub), pp::cli::kExitOk; });
+      if (checked != pp::cli::kExitOk) return checked;
+      return pp::cli::finish_output(it->second());
+    }
   return pp::cli::kExitBadInput;
 }

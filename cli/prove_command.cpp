@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.h"
+#include "visualize/atomic_file.h"
 #include "model/json_text.h"
 #include "model/case_writer.h"
 #include "model/properties.h"
@@ -38,11 +39,10 @@ void write_smt2(const std::string& dir, const model::PropertySet& set, solver::P
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (!std::filesystem::is_directory(dir, ec)) fail("cannot create the directory (expected a writable directory for `--emit-smt2`)");
+  std::set<std::string> taken;  // a file name is made from the property id: sanitised, never outside `dir`
   for (const auto& p : set.properties) {
-    std::string path = (std::filesystem::path(dir) / (p.id + ".smt2")).string();
-    std::ofstream out(path, std::ios::binary);
-    out << prover.smt2(p);
-    if (!out) fail("cannot write `" + path + "` (expected a writable directory for `--emit-smt2`)");
+    std::string path = (std::filesystem::path(dir) / safe_file_name(p.id, ".smt2", taken)).string();
+    visualize::write_file_atomically(path, prover.smt2(p));
   }
 }
 

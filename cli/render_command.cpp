@@ -25,10 +25,7 @@ struct RenderOptions {
 };
 
 [[noreturn]] void usage_error(const std::string& where, const std::string& message) {
-  model::Diagnostic d;
-  d.location.file = where;
-  d.message = message;
-  throw model::DiagnosticError(d);
+  model::diagnose(where).fail(message);
 }
 
 visualize::Format choose_format(const RenderOptions& o) {

@@ -9,6 +9,7 @@
 
 #include "cli/case_result_output.h"
 #include "cli/common.h"
+#include "serve/davinci/routes.h"
 #include "serve/api_routes.h"
 #include "serve/audit_log.h"
 #include "serve/http_server.h"
@@ -26,6 +27,8 @@ struct ServeOptions {
   int threads = 0;
   std::string audit_log;
   long max_connections = 1024;
+  double header_timeout_s = 10;
+  double body_timeout_s = 30;
 };
 
 int run(const ServeOptions& o) {
@@ -36,6 +39,7 @@ int run(const ServeOptions& o) {
   // The route table: the service's own API and page, then other tables.
   serve::Router router;
   router.add(serve::api_routes());
+  router.add(serve::davinci_routes());  // Da Vinci CRD/DTR (docs/davinci.md)
 
   std::vector<std::string> names;
   for (const auto& r : router.routes()) names.push_back(r.method + " " + r.pattern);
@@ -49,6 +53,8 @@ int run(const ServeOptions& o) {
   so.port = static_cast<unsigned short>(o.port);
   so.threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   so.limits.max_connections = o.max_connections;
+  so.limits.header_timeout = std::chrono::milliseconds(static_cast<long>(o.header_timeout_s * 1000));
+  so.limits.body_timeout = std::chrono::milliseconds(static_cast<long>(o.body_timeout_s * 1000));
   serve::Server server(so, service, router);
 
   std::string ids;
@@ -75,6 +81,11 @@ CommandRunner add_serve_command(CLI::App& app) {
   cmd->add_option("--audit-log", o->audit_log, "append one JSON line per decision to this file (flushed before each answer)");
   cmd->add_option("--max-connections", o->max_connections, "open connections at most (default 1024); more are answered 503")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--header-timeout", o->header_timeout_s,
+                  "seconds a connection may take to send a request's headers, or stay idle (default 10)")
+      ->check(CLI::Range(0.01, 3600.0));
+  cmd->add_option("--body-timeout", o->body_timeout_s, "seconds a request's body may take once its headers are in (default 30)")
+      ->check(CLI::Range(0.01, 3600.0));
   return [o] { return guarded([&] { return run(*o); }); };
 }
 

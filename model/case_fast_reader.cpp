@@ -99,6 +99,11 @@ struct SpreadTable {
 };
 constexpr SpreadTable kSpread;
 
+// A mantissa of 16 digits or more: a decimal that may share its double with
+// another decimal (up to 15 significant digits, decimals and doubles map one
+// to one).
+constexpr std::uint64_t kManyDigits = 1'000'000'000'000'000;
+
 // Exact powers of ten as doubles (10^22 is the largest exactly representable).
 constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -477,6 +482,7 @@ class FastCaseReader::Scan {
     bool integer;
     std::uint64_t m;
     if (!number(d, integer, m) || d < f.min || d > f.max) return false;
+    if (m >= kManyDigits && r_.equals_constant(f.atoms[0], d)) return false;  // compared as written: strict path
     set(f.atoms[0], d);
     return true;
   }

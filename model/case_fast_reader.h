@@ -11,6 +11,7 @@
 // compared as a block of bytes and each value read by the same code as in
 // the full scan. At the first difference it falls back to the full scan.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +37,11 @@ class FastCaseReader {
   // Not thread-safe (scratch space is shared between reads).
   bool read(std::string_view json, Case& out);
 
+  // Per atom, the constants its number is compared with (exact_number.h): a
+  // number of over 15 digits whose double equals one is left to the strict
+  // reader, which compares it as written.
+  void set_number_constants(std::vector<std::vector<double>> constants) { number_constants_ = std::move(constants); }
+
   // False when the vocabulary has names the fast path cannot match as raw
   // bytes (quotes, backslashes, control or non-ASCII characters); every case
   // then goes to the strict reader.
@@ -45,6 +51,12 @@ class FastCaseReader {
   size_t shape_hits() const { return shape_hits_; }
 
  private:
+  std::vector<std::vector<double>> number_constants_;
+  bool equals_constant(int atom, double d) const {
+    if (static_cast<size_t>(atom) >= number_constants_.size()) return false;
+    const auto& c = number_constants_[static_cast<size_t>(atom)];
+    return std::binary_search(c.begin(), c.end(), d);
+  }
   struct Field {
     int fact = -1;  // >= 0: a fact; -2: case_id; -1: an object (node)
     int node = -1;  // the object's node, when fact == -1

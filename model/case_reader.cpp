@@ -8,6 +8,10 @@
 #include <simdjson.h>
 
 #include <algorithm>
+
+#include "model/exact_number.h"
+
+#include <algorithm>
 #include <cmath>
 
 #include "model/case_fast_reader.h"
@@ -45,6 +49,7 @@ struct CaseReader::Impl {
   PathNode root;
   std::vector<std::vector<std::string>> member_names;  // per fact (groups)
   std::vector<std::string> number_expected;           // per fact (numbers)
+  std::vector<std::vector<double>> number_constants;  // per atom (exact_number.h)
   dom::parser parser{kMaxCaseBytes};
   std::string buffer;
   // per-read state
@@ -56,7 +61,9 @@ struct CaseReader::Impl {
   std::string fixed_path;  // set instead of segs for whole-case errors
   Case* out = nullptr;
 
-  Impl(const Policy& p, bool fast_path) : policy(p), vocab(p.vocab), evaluator(p), fast(p.vocab), use_fast(fast_path) {
+  Impl(const Policy& p, bool fast_path) : policy(p), vocab(p.vocab), evaluator(p), fast(p.vocab), use_fast(fast_path),
+      number_constants(model::number_constants(p)) {
+    fast.set_number_constants(number_constants);
     for (const auto& f : vocab.facts) {
       std::vector<std::string> names;
       for (const auto& m : f.members) names.push_back(m.name);
@@ -100,12 +107,7 @@ struct CaseReader::Impl {
   }
 
   [[noreturn]] void fail(const std::string& msg) const {
-    Diagnostic d;
-    d.location.file = *file;
-    d.location.batch_line = batch_line;
-    d.location.json_path = fixed_path.empty() ? spelled_path() : fixed_path;
-    d.message = msg;
-    throw DiagnosticError(d);
+    diagnose(*file).batch_line(batch_line).json_path(fixed_path.empty() ? spelled_path() : fixed_path).fail(msg);
   }
 
   [[noreturn]] void fail_json(simdjson::error_code e) const {
@@ -234,6 +236,9 @@ struct CaseReader::Impl {
         else if (v.is_int64()) d = static_cast<double>(int64_t(v));
         else if (v.is_uint64()) d = static_cast<double>(uint64_t(v));
         else fail_type(v, expected);
+        // Equal to a constant as a double: compared as written (exact_number.h).
+        if (std::isfinite(d) && std::binary_search(number_constants[f.atoms[0]].begin(), number_constants[f.atoms[0]].end(), d))
+          d = exact_value(raw_number(f), d, number_constants[f.atoms[0]]);
         if (!std::isfinite(d) || d < f.min || d > f.max) fail("number out of range (expected " + expected + ")");
         out->set(f.atoms[0], d);
         return;
@@ -333,6 +338,20 @@ struct CaseReader::Impl {
     collect_atoms(r.expr, atoms);
     fixed_path = atoms.empty() ? "" : vocab.atoms[atoms.front()].name;
     fail("contradicts domain relation `" + r.id + "`: " + r.rule_source + (r.text.empty() ? "" : " (" + r.text + ")"));
+  }
+
+  // The number of fact `f` as written in the case being read (the DOM keeps
+  // only its double): found again with simdjson's On Demand API. Rare: only
+  // for a number whose double equals one of the policy's constants.
+  std::string raw_number(const Fact& f) {
+    std::string pointer = "/" + f.path;
+    std::replace(pointer.begin(), pointer.end(), '.', '/');
+    simdjson::ondemand::parser od;
+    simdjson::ondemand::document doc;
+    if (od.iterate(simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity())).get(doc)) return {};
+    simdjson::ondemand::value v;
+    if (doc.at_pointer(pointer).get(v)) return {};
+    return std::string(v.raw_json_token());
   }
 
   void read(std::string_view json, Case& c) {

@@ -1,5 +1,6 @@
 #include "model/expr_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -36,17 +37,13 @@ class Parser {
  private:
   [[noreturn]] void fail(const Token& t, const std::string& msg) const { fail_at(t.pos, msg); }
   [[noreturn]] void fail_at(size_t pos, const std::string& msg) const {
-    Diagnostic d;
-    d.location.file = ctx_.file;
-    d.location.line = ctx_.line;
-    d.location.column = ctx_.column;
+    int line = ctx_.line, column = ctx_.column;
     // Map the offset to line:column when the text spans lines.
     for (size_t i = 0; i < pos && i < text_.size(); ++i) {
-      if (text_[i] == '\n') { d.location.line++; d.location.column = 1; }
-      else d.location.column++;
+      if (text_[i] == '\n') { line++; column = 1; }
+      else column++;
     }
-    d.message = msg;
-    throw DiagnosticError(d);
+    diagnose(ctx_.file).at(line, column).source(ctx_.source).fail(msg);
   }
 
   void lex() {
@@ -88,6 +85,8 @@ class Parser {
         t.text = text_.substr(s, i - s);
         char* end = nullptr;
         double v = std::strtod(t.text.c_str(), &end);
+        if (t.text.size() > 1 && t.text[0] == '0' && (t.text[1] == 'x' || t.text[1] == 'X'))
+          fail_at(t.pos, "hexadecimal number `" + t.text + "` (expected a decimal number)");
         bool numeric = std::isdigit(static_cast<unsigned char>(t.text[0])) && end && *end == '\0' && std::isfinite(v);
         if (numeric) { t.kind = Tok::Number; t.number = v; }
         else t.kind = Tok::Word;
@@ -106,7 +105,8 @@ class Parser {
   struct DepthGuard {
     Parser& p;
     explicit DepthGuard(Parser& parser) : p(parser) {
-      if (++p.depth_ > kMaxDepth) p.fail(p.peek(), "expression nested too deeply (at most 100 levels)");
+      if (++p.depth_ > kMaxDepth)
+        p.fail(p.peek(), "expression nested too deeply (at most 100 levels of parentheses, `not` and `->`)");
     }
     ~DepthGuard() { --p.depth_; }
   };
@@ -114,10 +114,10 @@ class Parser {
   int depth_ = 0;
 
   Expr implies() {
-    DepthGuard guard(*this);
     Expr lhs = disj();
     if (peek().kind == Tok::Arrow) {
       next();
+      DepthGuard guard(*this);
       Expr rhs = implies();
       Expr n = Expr::make(Op::Not, {std::move(lhs)});
       return Expr::make(Op::Or, {std::move(n), std::move(rhs)});
@@ -139,8 +139,11 @@ class Parser {
     return Expr::make(Op::And, std::move(kids));
   }
   Expr unary() {
-    DepthGuard guard(*this);
-    if (is_word("not")) { next(); return Expr::make(Op::Not, {unary()}); }
+    if (is_word("not")) {
+      next();
+      DepthGuard guard(*this);
+      return Expr::make(Op::Not, {unary()});
+    }
     return primary();
   }
 
@@ -171,9 +174,13 @@ class Parser {
         ib = index_of(b);
         if (ib < ia) fail(a, "empty range `" + a.text + ".." + b.text + "` (the values are ordered as the vocabulary lists them)");
       }
+      // A set: a value named twice (`{T5..L5, L1}`) is in it once, so that
+      // `count` counts it once.
       for (int i = ia; i <= ib; ++i) {
-        mask |= (std::uint64_t{1} << i);
-        if (members) members->push_back(i);
+        bool had = members ? std::find(members->begin(), members->end(), i) != members->end()
+                           : ((mask >> i) & 1) != 0;
+        if (i < 64) mask |= (std::uint64_t{1} << i);
+        if (members && !had) members->push_back(i);
       }
       Token sep = next();
       if (sep.kind == Tok::RBrace) break;
@@ -244,6 +251,7 @@ class Parser {
     Token t = next();
     switch (t.kind) {
       case Tok::LParen: {
+        DepthGuard guard(*this);
         Expr e = implies();
         Token r = next();
         if (r.kind != Tok::RParen) fail(r, "expected `)`");

@@ -10,6 +10,7 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "model/expr.h"
 #include "model/vocabulary.h"
@@ -23,6 +24,7 @@ struct ExprContext {
   bool allow_decision = false;  // `approved` (properties files)
   std::string file;
   int line = 1, column = 1;     // where the expression text starts (1-based)
+  std::string_view source;      // the whole text of `file`, for the source line under an error ("" = none)
 };
 
 // Parses `text`; throws DiagnosticError at file:line:column of the offending token.

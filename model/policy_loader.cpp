@@ -1,6 +1,11 @@
 // Loads a policy file (YAML) and its vocabulary into a model::Policy, checking
 // every reference and reporting errors at file:line:col.
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -42,22 +47,25 @@ const Criterion& Policy::criterion(std::string_view id) const {
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Diagnostic d;
-    d.location.file = path;
-    d.message = "cannot read the file (no such file, or not readable)";
-    throw DiagnosticError(d);
+  auto fail = [&](const std::string& message) { diagnose(path.empty() ? "<file>" : path).fail(message); };
+  if (path.empty()) fail("an empty file name (expected a YAML file; an unset shell variable?)");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) fail("cannot read the file (no such file, or not readable)");
+  struct stat st {};
+  if (::fstat(::fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(f);
+    fail("is a directory (expected a YAML file)");
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    Diagnostic d;
-    d.location.file = path;
-    d.message = "cannot read the file (is it a directory?)";
-    throw DiagnosticError(d);
-  }
-  return ss.str();
+  // Read at most one byte past the limit: `/dev/zero` is refused at once.
+  std::string text(kMaxYamlBytes + 1, '\0');
+  size_t n = std::fread(text.data(), 1, text.size(), f);
+  bool failed = std::ferror(f) != 0;
+  int err = errno;
+  std::fclose(f);
+  if (failed) fail(std::string("cannot read the file (") + std::strerror(err) + ")");
+  if (n > kMaxYamlBytes) fail("file too large (expected at most 8 MiB)");
+  text.resize(n);
+  return text;
 }
 
 namespace {
@@ -132,9 +140,10 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
 
   if (YAML::Node secs = root["sections"]) {
     r.expect_seq(secs, "`sections`");
+    std::set<std::string> section_ids;
     for (const auto& sn : secs) {
       r.expect_map(sn, "a section", {"id", "title", "heading"});
-      Section s{r.str(sn, "id"), r.str(sn, "title", false), r.str(sn, "heading", false)};
+      Section s{r.id(sn, "id", section_ids, "section"), r.str(sn, "title", false), r.str(sn, "heading", false)};
       p->sections.push_back(s);
     }
   }
@@ -217,17 +226,13 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     raw.push_back(std::move(rc));
   }
   for (const auto& [id, when] : overrides)
-    if (!file_index.count(id)) {
-      Diagnostic d;
-      d.location.file = src.file;
-      d.message = "reading overrides unknown criterion `" + id + "`";
-      throw DiagnosticError(d);
-    }
+    if (!file_index.count(id)) diagnose(src.file).fail("reading overrides unknown criterion `" + id + "`");
 
   // Pass 2: conditions, with references by file index.
   ExprContext ctx;
   ctx.vocab = &p->vocab;
   ctx.file = src.file;
+  ctx.source = src.text;
   ctx.resolve_ref = [&](const std::string& id) {
     auto it = file_index.find(id);
     return it == file_index.end() ? -1 : it->second;
@@ -298,6 +303,7 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     ExprContext rc;
     rc.vocab = &p->vocab;
     rc.file = p->vocab.file;
+    rc.source = vocab_text;
     for (const auto& rs : p->vocab.relations) {
       rc.line = rs.line;
       rc.column = rs.column;
@@ -315,9 +321,8 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     for (const auto& an : ambs) {
       r.expect_map(an, "an ambiguity", {"id", "question", "quote", "criteria", "readings"});
       Ambiguity a;
-      a.id = r.str(an, "id");
+      a.id = r.id(an, "id", amb_ids, "ambiguity");
       a.line = an.Mark().line + 1;
-      if (!amb_ids.insert(a.id).second) r.fail(an["id"], "ambiguity `" + a.id + "` is defined twice");
       a.question = r.str(an, "question");
       a.quote = r.str(an, "quote", false);
       a.criteria = r.str_list(an, "criteria");
@@ -325,10 +330,11 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
         if (p->find_criterion(a.criteria[k]) < 0) r.fail(an["criteria"][k], "unknown criterion `" + a.criteria[k] + "`");
       YAML::Node rs = an["readings"];
       if (!rs || !rs.IsSequence() || rs.size() < 2) r.fail(an, "ambiguity `" + a.id + "` needs at least two `readings` (the encoded one first)");
+      std::set<std::string> reading_ids;
       for (const auto& rn : rs) {
         r.expect_map(rn, "a reading", {"id", "text", "overrides"});
         Reading rd;
-        rd.id = r.str(rn, "id");
+        rd.id = r.id(rn, "id", reading_ids, "reading");
         rd.text = r.str(rn, "text");
         if (YAML::Node ov = rn["overrides"]) {
           if (!ov.IsMap()) r.fail(ov, "expected `overrides` as criterion id: condition");

@@ -34,7 +34,14 @@ Expr parse_expr_node(const Policy& policy, const YamlReader& r, const YAML::Node
     r.fail(n, std::string("expected `") + key + "` to be an expression (a string)");
   int line = 0, column = 0;
   r.scalar_start(n, line, column);
-  return parse_expression(policy, n.Scalar(), r.file(), line, column, /*allow_decision=*/true);
+  try {
+    return parse_expression(policy, n.Scalar(), r.file(), line, column, /*allow_decision=*/true);
+  } catch (const DiagnosticError& e) {
+    // The same error, with its source line from this file for the caret.
+    const Location& l = e.diagnostic().location;
+    if (l.file != r.file() || !e.diagnostic().source_line.empty()) throw;
+    diagnose(l.file).at(l.line, l.column).source(r.text()).fail(e.diagnostic().message);
+  }
 }
 
 // Resolves one `more:` entry to the atoms that may grow.
@@ -84,14 +91,8 @@ MonotoneSpec parse_monotone(const Policy& policy, const YamlReader& r, const YAM
 PropertySet load_properties(const Policy& policy, const std::string& text, const std::string& file) {
   YamlReader r(file);
   YAML::Node root = r.parse(text);
-  if (!root || root.IsNull()) {
-    Diagnostic d;
-    d.location.file = file;
-    d.location.line = 1;
-    d.location.column = 1;
-    d.message = "empty properties file (expected a mapping with a `properties` list)";
-    throw DiagnosticError(d);
-  }
+  if (!root || root.IsNull())
+    diagnose(file).at(1, 1).source(text).fail("empty properties file (expected a mapping with a `properties` list)");
   r.expect_map(root, "the properties file", {"policy", "properties"});
   PropertySet set;
   set.file = file;
@@ -162,10 +163,7 @@ PropertySet load_default_properties(const Policy& policy) {
   for (char ch : policy.id) by_id += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   by_id += ".properties.yaml";
   if (auto text = embedded_file(by_id)) return load_properties(policy, std::string(*text), by_id);
-  Diagnostic d;
-  d.location.file = policy.file;
-  d.message = "no properties file given and none found for this policy (expected `" + sibling + "`)";
-  throw DiagnosticError(d);
+  diagnose(policy.file).fail("no properties file given and none found for this policy (expected `" + sibling + "`)");
 }
 
 }  // namespace pp::model

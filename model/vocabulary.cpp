@@ -273,10 +273,11 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
 
   if (YAML::Node rels = root["relations"]) {
     r.expect_seq(rels, "`relations`");
+    std::set<std::string> relation_ids;
     for (const auto& rn : rels) {
       r.expect_map(rn, "a relation", {"id", "text", "rule"});
       RelationSource rs;
-      rs.id = r.str(rn, "id");
+      rs.id = r.id(rn, "id", relation_ids, "relation");
       rs.text = r.str(rn, "text", false);
       rs.rule = r.str(rn, "rule");
       r.scalar_start(rn["rule"], rs.line, rs.column);

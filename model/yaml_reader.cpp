@@ -1,18 +1,115 @@
 #include "model/yaml_reader.h"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <cmath>
+#include <optional>
 #include <set>
+#include <string_view>
 
 namespace pp::model {
 
+namespace {
+
+// The first byte that is not UTF-8 (or is a control character YAML does not
+// allow), as a message with its line:column; nullopt when the text is clean.
+struct BadByte {
+  size_t offset;
+  std::string message;
+};
+
+std::optional<BadByte> first_bad_byte(std::string_view t) {
+  size_t i = 0;
+  auto hex = [](unsigned char c) {
+    static const char d[] = "0123456789abcdef";
+    return std::string("0x") + d[c >> 4] + d[c & 15];
+  };
+  while (i < t.size()) {
+    auto c = static_cast<unsigned char>(t[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+        return BadByte{i, "control character " + hex(c) + " (expected text: tabs and newlines are the only controls)"};
+      ++i;
+      continue;
+    }
+    int len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    bool ok = len > 0 && i + len <= t.size();
+    for (int k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(t[i + k]) & 0xc0) == 0x80;
+    if (ok && len >= 3) {
+      auto c1 = static_cast<unsigned char>(t[i + 1]);
+      if (c == 0xe0 && c1 < 0xa0) ok = false;  // overlong
+      if (c == 0xed && c1 >= 0xa0) ok = false;  // surrogate
+      if (c == 0xf0 && c1 < 0x90) ok = false;  // overlong
+      if (c == 0xf4 && c1 >= 0x90) ok = false;  // past U+10FFFF
+    }
+    if (!ok) return BadByte{i, "invalid UTF-8 (byte " + hex(c) + "; expected a UTF-8 text file, not Latin-1 or another encoding)"};
+    i += static_cast<size_t>(len);
+  }
+  return std::nullopt;
+}
+
+// Every node reached from `root`, aliases followed each time they are used:
+// what a walk over the document costs. Bounded, so that a few anchors
+// multiplied by aliases (a "billion laughs") are refused, not expanded.
+void check_expansion(const YamlReader& r, const YAML::Node& root) {
+  size_t nodes = 0, bytes = 0;
+  std::vector<YAML::Node> stack{root};
+  while (!stack.empty()) {
+    YAML::Node n = stack.back();
+    stack.pop_back();
+    if (++nodes > kMaxYamlNodes || bytes > kMaxYamlBytes * 4)
+      r.fail(n, "the document expands to too much (over " + std::to_string(kMaxYamlNodes) +
+                    " nodes or 32 MiB of text, counting each use of an alias; expected a policy without repeated aliases)");
+    if (n.IsScalar()) bytes += n.Scalar().size();
+    else if (n.IsSequence())
+      for (const auto& k : n) stack.push_back(k);
+    else if (n.IsMap())
+      for (const auto& kv : n) {
+        stack.push_back(kv.first);
+        stack.push_back(kv.second);
+      }
+  }
+}
+
+}  // namespace
+
 YAML::Node YamlReader::parse(const std::string& text) const {
+  text_ = text;
+  if (text.size() > kMaxYamlBytes) diagnose(file_).fail("file too large (expected at most 8 MiB)");
+  if (auto bad = first_bad_byte(text)) {
+    YAML::Mark m;
+    m.line = 0;
+    m.column = 0;
+    for (size_t i = 0; i < bad->offset; ++i) {
+      if (text[i] == '\n') { ++m.line; m.column = 0; }
+      else if ((static_cast<unsigned char>(text[i]) & 0xc0) != 0x80) ++m.column;  // a character, not a byte
+    }
+    fail(m, bad->message);
+  }
+  std::vector<YAML::Node> docs;
   try {
-    return YAML::Load(text);
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::DeepRecursion& e) {
+    fail(e.mark, "nested too deeply for the YAML reader (expected at most a few hundred levels of lists and mappings)");
   } catch (const YAML::ParserException& e) {
     fail(e.mark, "invalid YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
     fail(e.mark, "invalid YAML: " + e.msg);
   }
+  if (docs.size() > 1) {
+    YAML::Mark m = docs[1].Mark();
+    if (m.line < 0) {  // an empty second document: point at its `---`
+      size_t at = text.find("\n---", text.find_first_not_of(" \t\r\n") + 1);
+      m.line = 0;
+      m.column = 0;
+      for (size_t i = 0; at != std::string::npos && i <= at; ++i)
+        if (text[i] == '\n') ++m.line;
+    }
+    fail(m, "a second YAML document (expected one document per file; remove the `---` or split the file)");
+  }
+  YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
+  check_expansion(*this, root);
+  return root;
 }
 
 Location YamlReader::where(const YAML::Node& n) const {
@@ -24,18 +121,13 @@ Location YamlReader::where(const YAML::Node& n) const {
 }
 
 void YamlReader::fail(const YAML::Node& at, const std::string& msg) const {
-  Diagnostic d;
-  d.location = where(at);
-  d.message = msg;
-  throw DiagnosticError(d);
+  Location l = where(at);
+  diagnose(file_).at(l.line, l.column).source(text_).fail(msg);
 }
 
 void YamlReader::fail(const YAML::Mark& at, const std::string& msg) const {
-  Diagnostic d;
-  d.location.file = file_;
-  if (at.line >= 0) { d.location.line = at.line + 1; d.location.column = at.column + 1; }
-  d.message = msg;
-  throw DiagnosticError(d);
+  if (at.line < 0) diagnose(file_).fail(msg);
+  diagnose(file_).at(at.line + 1, at.column + 1).source(text_).fail(msg);
 }
 
 void YamlReader::expect_map(const YAML::Node& n, const std::string& what,
@@ -68,6 +160,17 @@ std::string YamlReader::str(const YAML::Node& map, const char* key, bool require
   }
   if (!v.IsScalar()) fail(v, std::string("expected `") + key + "` to be a string");
   return v.Scalar();
+}
+
+std::string YamlReader::id(const YAML::Node& map, const char* key, std::set<std::string>& seen,
+                           const std::string& what) const {
+  std::string v = str(map, key);
+  bool ok = !v.empty();
+  for (char c : v)
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-');
+  if (!ok) fail(map[key], "invalid " + what + " id `" + v + "` (expected letters, digits, `_`, `.` and `-`)");
+  if (!seen.insert(v).second) fail(map[key], what + " `" + v + "` is defined twice");
+  return v;
 }
 
 double YamlReader::number(const YAML::Node& map, const char* key, double fallback) const {

@@ -2,6 +2,7 @@
 // (model layer; used by the policy, vocabulary and properties loaders).
 #pragma once
 #include <initializer_list>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,11 +12,20 @@
 
 namespace pp::model {
 
+// Limits of a policy, vocabulary or properties file: its size, and the nodes
+// a walk over it meets, counting each use of an alias (YAML anchors would
+// otherwise let a small file expand to gigabytes).
+constexpr size_t kMaxYamlBytes = 8u << 20;
+constexpr size_t kMaxYamlNodes = 2'000'000;
+
 class YamlReader {
  public:
   explicit YamlReader(std::string file) : file_(std::move(file)) {}
 
-  // Parses text; syntax errors become diagnostics at the parser's mark.
+  // Parses text; syntax errors become diagnostics at the parser's mark. Also
+  // refused, with their line:column: bytes that are not UTF-8 (a Latin-1
+  // file), control characters, a second document, nesting past the YAML
+  // reader's depth, and over kMaxYamlBytes or (aliases expanded) kMaxYamlNodes.
   YAML::Node parse(const std::string& text) const;
 
   [[noreturn]] void fail(const YAML::Node& at, const std::string& msg) const;
@@ -26,6 +36,9 @@ class YamlReader {
   void expect_map(const YAML::Node& n, const std::string& what, std::initializer_list<const char*> allowed) const;
   void expect_seq(const YAML::Node& n, const std::string& what) const;
   std::string str(const YAML::Node& map, const char* key, bool required = true) const;
+  // An id (`map[key]`): letters, digits, `_`, `.` and `-` (ids become file
+  // names, anchors and solver names), not already in `seen`.
+  std::string id(const YAML::Node& map, const char* key, std::set<std::string>& seen, const std::string& what) const;
   double number(const YAML::Node& map, const char* key, double fallback) const;
   bool boolean(const YAML::Node& map, const char* key, bool fallback) const;
   std::vector<std::string> str_list(const YAML::Node& map, const char* key) const;
@@ -33,9 +46,12 @@ class YamlReader {
   void scalar_start(const YAML::Node& n, int& line, int& column) const;
 
   const std::string& file() const { return file_; }
+  // The text last parsed (for the source line under an error).
+  const std::string& text() const { return text_; }
 
  private:
   std::string file_;
+  mutable std::string text_;
 };
 
 }  // namespace pp::model

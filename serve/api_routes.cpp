@@ -6,6 +6,7 @@
 
 #include "explain/explanation_writer.h"
 #include "model/diagnostic.h"
+#include "model/embedded_files.h"
 #include "model/sha256.h"
 #include "serve/assets.h"
 #include "serve/audit_log.h"
@@ -257,7 +258,11 @@ PolicyTarget policy_target(const RequestContext& ctx, const std::string& id, con
     }
     if (k == "reading") t.readings.push_back(v);
   }
-  t.policy = ctx.service.policies().under(*t.loaded, t.readings);
+  try {
+    t.policy = ctx.service.policies().under(*t.loaded, t.readings);
+  } catch (const std::length_error& e) {
+    throw HttpError(503, e.what());
+  }
   return t;
 }
 
@@ -342,6 +347,11 @@ std::vector<Route> api_routes() {
   };
   routes.push_back({"GET", "/", asset_route("index.html")});
   routes.push_back({"GET", "/assets/{name}", [](RequestContext& ctx) {
+    if (ctx.param("name") == "example-case.json") {  // the bundled example case, for "Load the example"
+      Response r;
+      r.body = std::string(model::embedded_file("example-case.json").value_or(std::string_view("{}")));
+      return r;
+    }
     auto a = asset(ctx.param("name"));
     if (!a || ctx.param("name") == "index.html") throw HttpError(404, "no such resource `" + ctx.request.path + "`");
     Response r;

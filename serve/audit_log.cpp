@@ -61,6 +61,7 @@ std::string audit_line(const AuditRecord& r) {
   if (r.line > 0) s += ",\"line\":" + std::to_string(r.line);
   s += ",\"decision\":";
   model::json_escape(s, r.decision);
+  if (!r.coverage_assertion_id.empty()) { s += ",\"coverage_assertion_id\":"; model::json_escape(s, r.coverage_assertion_id); }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f", r.latency_ms);
   s += ",\"latency_ms\":";

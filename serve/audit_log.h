@@ -20,6 +20,7 @@ struct AuditRecord {
   std::string case_id;       // "" when the case has none
   long line = 0;             // batch line (x-ndjson), 0 otherwise
   std::string decision;      // medically_necessary | not_medically_necessary | undetermined | error
+  std::string coverage_assertion_id;  // Da Vinci CRD/DTR (serve/davinci/routes.h); "" otherwise
   double latency_ms = 0;
 };
 

@@ -121,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_header() {
     busy_ = false;
+    head_ = false;
     if (core_.stopping) return close();
     parser_.emplace();
     parser_->header_limit(core_.opt.limits.max_header);
@@ -202,6 +203,7 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = msg.keep_alive() && !core_.stopping;
     Request req;
     req.method = std::string(msg.method_string());
+    head_ = msg.method() == http::verb::head;
     req.target = std::string(msg.target());
     for (const auto& f : msg) {
       std::string name(f.name_string());
@@ -257,15 +259,17 @@ class Session : public std::enable_shared_from_this<Session> {
     if (request_id_.empty()) request_id_ = core_.request_id("");
     if (r.stream) return start_stream(std::move(r));
     status_ = r.status;
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
-    set_common(*res, r);
-    res->body() = std::move(r.body);
-    res->prepare_payload();
+    // One answer at a time per connection: the message is a member, reused.
+    res_.clear();
+    res_.result(static_cast<http::status>(r.status));
+    res_.version(11);
+    set_common(res_, r);
+    res_.body() = std::move(r.body);
+    res_.prepare_payload();
+    if (head_) res_.body().clear();  // HEAD: the GET's headers, Content-Length included, no body
     core_.observe(route_, status_, start_);
     stream_.expires_after(core_.opt.limits.write_timeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      self->after_write(ec);
-    });
+    http::async_write(stream_, res_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
   }
 
   void start_stream(Response r) {
@@ -311,6 +315,8 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  void on_write(beast::error_code ec, size_t) { after_write(ec); }
+
   void after_write(beast::error_code ec) {
     request_id_.clear();
     if (ec || !keep_alive_ || core_.stopping) return close();
@@ -330,11 +336,13 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reject_;
   bool busy_ = false;
   bool keep_alive_ = false;
+  bool head_ = false;
   int route_ = -1;
   int status_ = 0;
   std::string request_id_;
   Clock::time_point start_ = Clock::now();
   std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
   std::function<bool(std::string&)> producer_;
   std::unique_ptr<http::response<http::empty_body>> stream_res_;
   std::unique_ptr<http::response_serializer<http::empty_body>> stream_sr_;

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 
-#include "model/json_text.h"
 
 namespace pp::serve {
 
@@ -17,6 +16,13 @@ std::string label(const std::string& v) {
     out += c;
   }
   return out;
+}
+
+// `method="POST",route="/v1/..."` for a route named "POST /v1/...".
+std::string route_labels(const std::string& name) {
+  auto sp = name.find(' ');
+  if (sp == std::string::npos) return "route=\"" + label(name) + "\"";
+  return "method=\"" + label(name.substr(0, sp)) + "\",route=\"" + label(name.substr(sp + 1)) + "\"";
 }
 
 std::string num(double v) {
@@ -62,18 +68,18 @@ std::string Metrics::text() const {
   for (size_t i = 0; i < routes_.size(); ++i)
     for (int s = 100; s < 600; ++s)
       if (unsigned long n = per_route_[i]->status[s].load())
-        out += "policyproof_http_requests_total{route=\"" + label(routes_[i]) + "\",code=\"" + std::to_string(s) +
+        out += "policyproof_http_requests_total{" + route_labels(routes_[i]) + ",code=\"" + std::to_string(s) +
                "\"} " + std::to_string(n) + "\n";
   out += "# HELP policyproof_http_errors_total HTTP requests answered with a status of 400 or above, by route.\n";
   out += "# TYPE policyproof_http_errors_total counter\n";
   for (size_t i = 0; i < routes_.size(); ++i)
-    out += "policyproof_http_errors_total{route=\"" + label(routes_[i]) + "\"} " +
+    out += "policyproof_http_errors_total{" + route_labels(routes_[i]) + "} " +
            std::to_string(per_route_[i]->errors.load()) + "\n";
   out += "# HELP policyproof_http_request_duration_seconds Time from the request read to the response ready, by route.\n";
   out += "# TYPE policyproof_http_request_duration_seconds histogram\n";
   for (size_t i = 0; i < routes_.size(); ++i) {
     const PerRoute& r = *per_route_[i];
-    std::string l = "route=\"" + label(routes_[i]) + "\"";
+    std::string l = route_labels(routes_[i]);
     unsigned long cum = 0;
     for (size_t b = 0; b <= kBuckets.size(); ++b) {
       cum += r.bucket[b].load();

@@ -22,19 +22,22 @@ std::vector<std::string_view> segments(std::string_view path) {
   return out;
 }
 
-bool match_pattern(std::string_view pattern, std::string_view path, std::map<std::string, std::string>& params) {
-  auto ps = segments(pattern), xs = segments(path);
-  if (ps.size() != xs.size()) return false;
-  if (!path.empty() && path.back() == '/' && path.size() > 1) return false;
-  for (size_t i = 0; i < ps.size(); ++i) {
-    if (ps[i].size() > 2 && ps[i].front() == '{' && ps[i].back() == '}') {
-      if (xs[i].empty()) return false;
-      params[std::string(ps[i].substr(1, ps[i].size() - 2))] = std::string(xs[i]);
-    } else if (ps[i] != xs[i]) {
-      return false;
-    }
+bool match_pattern(const std::vector<std::string>& ps, std::string_view path,
+                   std::map<std::string, std::string>& params) {
+  if (path.size() > 1 && path.back() == '/') return false;
+  size_t i = 0, k = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') { ++i; continue; }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (k == ps.size()) return false;
+    std::string_view x = path.substr(i, j - i);
+    const std::string& p = ps[k++];
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') params[p.substr(1, p.size() - 2)] = std::string(x);
+    else if (p != x) return false;
+    i = j;
   }
-  return true;
+  return k == ps.size();
 }
 
 int hex_value(char c) {
@@ -104,18 +107,20 @@ const std::string& RequestContext::param(const std::string& name) const {
 }
 
 void Router::add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});
+  Route r{std::move(method), std::move(pattern), std::move(handler)};
+  for (auto s : segments(r.pattern)) r.segments.emplace_back(s);
+  routes_.push_back(std::move(r));
 }
 
 void Router::add(const std::vector<Route>& routes) {
-  for (const auto& r : routes) routes_.push_back(r);
+  for (const auto& r : routes) add(r.method, r.pattern, r.handler);
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
   Match m;
   for (const auto& r : routes_) {
     std::map<std::string, std::string> params;
-    if (!match_pattern(r.pattern, path, params)) continue;
+    if (!match_pattern(r.segments, path, params)) continue;
     if (r.method == method || (method == "HEAD" && r.method == "GET")) {
       if (!m.route) {
         m.route = &r;

@@ -72,6 +72,7 @@ struct Route {
   std::string method;
   std::string pattern;  // "/v1/policies/{id}/evaluate"
   Handler handler;
+  std::vector<std::string> segments = {};  // the pattern split at '/', filled by Router::add
 };
 
 class Router {

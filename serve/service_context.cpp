@@ -1,5 +1,7 @@
 #include "serve/service_context.h"
 
+#include <stdexcept>
+
 #include "model/diagnostic.h"
 #include "model/embedded_files.h"
 #include "model/sha256.h"
@@ -84,6 +86,9 @@ std::shared_ptr<const model::Policy> PolicyRegistry::under(const LoadedPolicy& l
   for (const auto& [a, r] : chosen) key += "\n" + a + "=" + r;
   std::lock_guard<std::mutex> lock(*mutex_);
   if (auto it = variants_.find(key); it != variants_.end()) return it->second;
+  if (variants_.size() >= kMaxVariants)
+    throw std::length_error("the service holds at most " + std::to_string(kMaxVariants) +
+                            " combinations of readings; this one is not among them");
   std::map<std::string, std::string> overrides;
   for (const auto& [amb, rd] : chosen)
     for (const auto& a : p.ambiguities)

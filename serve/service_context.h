@@ -34,6 +34,10 @@ struct LoadedPolicy {
 // The loaded policies, addressed by id.
 class PolicyRegistry {
  public:
+  // Policies under readings held at most (each also costs every thread its
+  // engines): a client cycling through combinations cannot grow memory past it.
+  static constexpr size_t kMaxVariants = 64;
+
   // Adds a policy; throws DiagnosticError when its id is already loaded.
   void add(std::shared_ptr<const model::Policy> policy, model::PolicySource source);
   // The bundled CMM-607 model (the default when no --policy is given).
@@ -47,7 +51,7 @@ class PolicyRegistry {
   // The policy `p` under `readings` ("AMB.id=READING" each, as the CLI's
   // --reading); the policy itself when empty. Derived once per set, then
   // cached. Throws DiagnosticError (file "reading") on an unknown ambiguity
-  // or reading.
+  // or reading, std::length_error past kMaxVariants sets.
   std::shared_ptr<const model::Policy> under(const LoadedPolicy& p, const std::vector<std::string>& readings) const;
 
  private:

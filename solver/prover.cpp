@@ -11,6 +11,7 @@
 
 #include "model/evaluator.h"
 #include "solver/session.h"
+#include "solver/witness.h"
 
 namespace pp::solver {
 
@@ -85,8 +86,7 @@ struct Prover::Impl {
 
   Tri replay(const model::Property& p, const model::Case& c) {
     model::Evaluation ev = evaluator.evaluate(c);
-    for (const auto& r : session.policy().relations)
-      if (evaluator.eval(r.expr, c, ev) != Tri::True) replay_failed(p, "case (it breaks a domain relation)");
+    if (broken_relation(session.policy(), evaluator, c, ev)) replay_failed(p, "case (it breaks a domain relation)");
     return p.kind == PropertyKind::Monotone ? ev.decision : evaluator.eval(p.expr, c, ev);
   }
 

@@ -7,7 +7,11 @@
 
 namespace pp::visualize {
 
-// Writes `bytes` to `path`, replacing it. Throws model::DiagnosticError naming
+// Writes `bytes` to `path`, replacing it. A regular file (or a new one) is
+// replaced atomically, keeping its mode; a symbolic link is followed and the
+// file it names is replaced (the link stays; a dangling link is refused); a
+// pipe or a character device (`/dev/null`, a terminal) is written through,
+// never replaced; a block device or a socket is refused. Throws model::DiagnosticError naming
 // the file when it cannot be written (no such directory, no permission, a
 // directory of that name); then neither `path` nor a temporary file is left.
 void write_file_atomically(const std::string& path, std::string_view bytes);

@@ -131,7 +131,7 @@ void check_redundancies(Analyzed& a) {
     go.member_rate = 0.3;
     pp::model::CaseGenerator gen(*a.policy, go);
     pp::model::Evaluator e1(*a.policy), e2(*removed);
-    for (int n = 0; n < 3000; ++n) {
+    for (int n = 0; n < pp::test::scaled(3000); ++n) {
       auto k = gen.next();
       REQUIRE(e1.evaluate(k).decision == e2.evaluate(k).decision);
     }

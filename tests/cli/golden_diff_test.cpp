@@ -15,7 +15,7 @@ TEST_CASE("golden support: a changed line is a hunk with three lines of context"
         "--- golden\n+++ actual\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
 }
 
-TEST_CASE("golden support: far-apart changes are separate hunks; a missing golden shows every line added") {
+TEST_CASE("golden support: far-apart changes are separate hunks, and a missing golden shows every line added") {
   std::string expected, actual;
   for (int i = 1; i <= 20; ++i) expected += std::to_string(i) + "\n";
   actual = expected;

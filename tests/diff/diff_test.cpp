@@ -124,11 +124,11 @@ void check_coverage(const Diffed& d, std::uint64_t seed) {
     INFO(pp::model::write_case_json(d.before->vocab, c));
     REQUIRE(regions.count({pp::model::decision_of(va.decision), p}) == 1);
   };
-  for (int n = 0; n < 20000; ++n) check_case(gen.next());
+  for (int n = 0; n < pp::test::scaled(20000); ++n) check_case(gen.next());
   const auto& v = d.before->vocab;
   std::mt19937_64 rng(seed);
   for (const auto& r : d.diff.decisions.regions)
-    for (int n = 0; n < 3000; ++n) {
+    for (int n = 0; n < pp::test::scaled(3000); ++n) {
       pp::model::Case c = r.witness;
       for (int k = 1 + static_cast<int>(rng() % 3); k > 0; --k) {
         size_t a = rng() % v.atoms.size();

@@ -6,6 +6,7 @@
 #include "model/case_generator.h"
 #include "model/evaluator.h"
 #include "model/unmet_walk.h"
+#include "support/scale.h"
 
 namespace {
 
@@ -19,7 +20,7 @@ void same_lists(const pp::model::Policy& policy, double unknown_rate) {
   pp::model::CaseGenerator gen(policy, go);
   int differences = 0, nonempty = 0;
   std::vector<int> a, b;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < pp::test::scaled(3000); ++i) {
     auto ev = evaluator.evaluate(gen.next());
     laid_out.list(ev, a);
     depth_first.list(ev, b);
@@ -27,7 +28,7 @@ void same_lists(const pp::model::Policy& policy, double unknown_rate) {
     nonempty += !a.empty();
   }
   CHECK(differences == 0);
-  CHECK(nonempty > 300);  // the cases do reach unmet criteria
+  CHECK(nonempty > pp::test::scaled(300, 30));  // the cases do reach unmet criteria
 }
 
 }  // namespace

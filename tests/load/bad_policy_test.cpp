@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <dirent.h>
 
+#include "support/diagnostics.h"
 #include "support/run.h"
 
 TEST_CASE("bad policy files are refused at file:line:col") {
@@ -19,9 +20,15 @@ TEST_CASE("bad policy files are refused at file:line:col") {
     auto r = pp::test::run("evaluate --policy tests/load/bad/" + name + " model/policies/example-case.json");
     INFO(name << "\n" << r.err);
     CHECK(r.exit_code == 2);
-    CHECK(pp::test::count_lines(r.err) == 1);
-    CHECK(r.err.rfind(expect, 0) == 0);
+    // The one-line diagnostic, then the source line and a caret under the column.
+    CHECK(pp::test::first_line(r.err).rfind(expect, 0) == 0);  // `expect` is the line's start
+    CHECK(pp::test::count_lines(r.err) == 3);
+    CHECK(pp::test::excerpt_problem(r.err) == "");
     CHECK(r.out.empty());
+    // With --format json, stderr is the one line.
+    auto j = pp::test::run("evaluate --format json --policy tests/load/bad/" + name + " model/policies/example-case.json");
+    CHECK(j.exit_code == 2);
+    CHECK(j.err == pp::test::first_line(r.err));
     ++checked;
   }
   closedir(d);

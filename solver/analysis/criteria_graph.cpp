@@ -1,0 +1,105 @@
+// The criteria graph of one policy (see criteria_graph.h).
+#include "solver/analysis/criteria_graph.h"
+
+#include <algorithm>
+
+namespace pp::solver::analysis {
+
+using model::Combinator;
+
+CriteriaGraph::CriteriaGraph(const model::Policy& p) : p_(p) {
+  const size_t n = p_.criteria.size();
+  uses_.assign(n, {});
+  depends_.assign(n, std::vector<char>(n, 0));
+  for (size_t i = 0; i < n; ++i) {
+    const model::Criterion& c = p_.criteria[i];
+    if (c.combinator != Combinator::Leaf) {
+      for (int k : c.children)
+        uses_[static_cast<size_t>(k)].push_back(
+            {static_cast<int>(i), c.combinator == Combinator::All ? UseKind::AllChild : UseKind::AnyChild});
+    } else {
+      std::vector<int> refs;
+      model::collect_refs(c.expr, refs);
+      std::sort(refs.begin(), refs.end());
+      refs.erase(std::unique(refs.begin(), refs.end()), refs.end());
+      for (int r : refs) uses_[static_cast<size_t>(r)].push_back({static_cast<int>(i), UseKind::Reference});
+    }
+  }
+  // INVARIANT: criteria are topologically ordered, so children come first.
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<int> direct;
+    model::collect_refs(p_.criteria[i].expr, direct);
+    auto& d = depends_[i];
+    for (int k : direct) {
+      d[static_cast<size_t>(k)] = 1;
+      for (size_t j = 0; j < n; ++j) d[j] |= depends_[static_cast<size_t>(k)][j];
+    }
+  }
+  is_pathway_.assign(n, 0);
+  is_exclusion_.assign(n, 0);
+  for (int pth : p_.pathways) is_pathway_[static_cast<size_t>(pth)] = 1;
+  for (int x : p_.exclusions) is_exclusion_[static_cast<size_t>(x)] = 1;
+}
+
+std::vector<int> CriteriaGraph::subtree(int root) const {
+  std::vector<int> out;
+  for (int k = 0; k < static_cast<int>(p_.criteria.size()); ++k)
+    if (k == root || depends_on(root, k)) out.push_back(k);
+  return out;
+}
+
+std::optional<CriteriaGraph::Context> CriteriaGraph::context(int node) const {
+  auto it = context_memo_.find(node);
+  if (it != context_memo_.end()) return it->second;
+  std::vector<Context> ways;
+  if (is_pathway_[static_cast<size_t>(node)]) {
+    Context c;
+    for (int q : p_.pathways)
+      if (q != node) c[q] = false;
+    for (int x : p_.exclusions) c[x] = false;
+    ways.push_back(c);
+  }
+  if (is_exclusion_[static_cast<size_t>(node)]) {
+    Context c;
+    for (int x : p_.exclusions)
+      if (x != node) c[x] = false;
+    c[kAnyPathway] = true;
+    ways.push_back(c);
+  }
+  for (const Use& u : uses_[static_cast<size_t>(node)]) {
+    std::optional<Context> up = context(u.parent);
+    if (!up) continue;
+    Context c = *up;
+    if (u.kind != UseKind::Reference) {
+      bool v = u.kind == UseKind::AllChild;
+      for (int k : p_.criteria[static_cast<size_t>(u.parent)].children) {
+        if (k == node) continue;
+        auto [pos, fresh] = c.emplace(k, v);
+        if (!fresh && pos->second != v) c.erase(pos);  // contradictory: keep neither
+      }
+    }
+    ways.push_back(std::move(c));
+  }
+  std::optional<Context> out;
+  for (auto& w : ways) {
+    if (!out) {
+      out = std::move(w);
+      continue;
+    }
+    for (auto p = out->begin(); p != out->end();) {
+      auto q = w.find(p->first);
+      if (q == w.end() || q->second != p->second) p = out->erase(p);
+      else ++p;
+    }
+  }
+  context_memo_[node] = out;
+  return out;
+}
+
+std::string CriteriaGraph::literal_text(int k, bool v) const {
+  if (k == kAnyPathway) return v ? "a pathway is met" : "no pathway is met";
+  const std::string& id = p_.criteria[static_cast<size_t>(k)].id;
+  return v ? id : "not " + id;
+}
+
+}  // namespace pp::solver::analysis
