@@ -35,9 +35,14 @@ struct Outcome {
 
 struct Question {
   int slot = -1;
+  std::string text;   // the question, worded from the vocabulary's descriptions
+  std::string topic;  // the fact path's first part (question_topic)
   std::vector<Outcome> outcomes;  // one per representative value, in value order
   int approve = -1;  // index of the first outcome that is medically necessary, or -1
   int deny = -1;     // index of the first outcome that is not, or -1
+  // The answer that keeps approval open when none approves alone (the case
+  // then still rests on other questions), or -1: the answer to hope for.
+  int open = -1;
 };
 
 struct Explanation {
@@ -45,7 +50,11 @@ struct Explanation {
   solver::CaseResult result;       // its exact decision
   std::vector<int> reasons;        // criterion indices: exclusions applying, then unmet criteria
   solver::McsResult mcs;           // corrections sorted: actionable first, smaller first, then by fact paths
-  std::vector<Question> questions; // decisive unknowns (undetermined cases), vocabulary order
+  // Decisive unknowns (undetermined cases), in the order to ask them: the
+  // first settles the case in the fewest questions on its worst path (then
+  // the next on that path, and so on), grouped by topic in that order.
+  std::vector<Question> questions;
+  int questions_worst_path = 0;    // how many of them the worst path needs (0: none)
   int unknown_slots = 0;           // slots some criterion reads that the case leaves unknown
 };
 
@@ -71,6 +80,9 @@ class Explainer {
   solver::CaseEngine& engine() { return engine_; }
 
  private:
+  // Orders e.questions (see Explanation::questions) and sets questions_worst_path.
+  void order_questions(Explanation& e) const;
+
   std::shared_ptr<const model::Policy> policy_;
   solver::CaseEngine engine_;
   solver::McsEnumerator mcs_;
@@ -81,6 +93,14 @@ class Explainer {
 // The CPT lines of a changed code list keep their units (new codes: 1 unit).
 model::Case apply_correction(const model::Policy& policy, const model::Case& c, const solver::Correction& k,
                              int skip = -1);
+
+// Slot `slot` as a question for a person: "<description>?" for a yes/no
+// fact, "<group>: <member>?" for a group member, "How many weeks of ...?",
+// "What is the ...?" or "Which are the ...?" for the others.
+std::string question_text(const model::Policy& policy, int slot);
+// The topic of a question: the first part of its fact path ("pain",
+// "conservative_care", "contraindications").
+std::string question_topic(const model::Policy& policy, int slot);
 
 // The values worth asking about for slot `slot`: both truth values; for a
 // number, one per region of the constants the policy compares it with; every

@@ -1,5 +1,6 @@
 #include "model/vocabulary.h"
 
+#include <algorithm>
 #include <set>
 
 #include "model/yaml_reader.h"
@@ -12,6 +13,8 @@ const char* to_string(FactKind k) {
     case FactKind::Care: return "care";
     case FactKind::Documentation: return "documentation";
     case FactKind::Correctable: return "correctable";
+    case FactKind::Elapsed: return "elapsed";
+    case FactKind::Plan: return "plan";
     case FactKind::Clinical: return "clinical";
   }
   return "?";
@@ -38,8 +41,25 @@ FactKind parse_kind(const YamlReader& r, const YAML::Node& n) {
   if (s == "care") return FactKind::Care;
   if (s == "documentation") return FactKind::Documentation;
   if (s == "correctable") return FactKind::Correctable;
+  if (s == "elapsed") return FactKind::Elapsed;
+  if (s == "plan") return FactKind::Plan;
   if (s == "clinical") return FactKind::Clinical;
-  r.fail(n, "unknown fact kind `" + s + "` (expected request, care, documentation, correctable or clinical)");
+  r.fail(n, "unknown fact kind `" + s + "` (expected request, care, documentation, correctable, elapsed, plan or clinical)");
+}
+
+// `kind: K` or `kind: [K, elapsed]` (a kind that also moves with time, e.g. weeks of care).
+FactKind parse_fact_kind(const YamlReader& r, const YAML::Node& n, bool& elapsed) {
+  if (!n.IsSequence()) {
+    FactKind k = parse_kind(r, n);
+    elapsed = k == FactKind::Elapsed;
+    return k;
+  }
+  if (n.size() != 2) r.fail(n, "a kind list is `[KIND, elapsed]` (expected two kinds)");
+  FactKind k = parse_kind(r, n[0]);
+  if (!n[1].IsScalar() || n[1].Scalar() != "elapsed") r.fail(n[1], "the second kind of a kind list must be `elapsed`");
+  if (k == FactKind::Elapsed) r.fail(n[0], "`elapsed` is given twice");
+  elapsed = true;
+  return k;
 }
 
 FactType parse_type(const YamlReader& r, const YAML::Node& n) {
@@ -65,7 +85,7 @@ bool valid_name(const std::string& s) {
 Vocabulary load_vocabulary(const std::string& text, const std::string& file_name) {
   YamlReader r(file_name);
   YAML::Node root = r.parse(text);
-  r.expect_map(root, "the vocabulary file", {"vocabulary", "version", "facts", "relations"});
+  r.expect_map(root, "the vocabulary file", {"vocabulary", "version", "facts", "relations", "time"});
   Vocabulary v;
   v.file = file_name;
   v.id = r.str(root, "vocabulary");
@@ -101,7 +121,9 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
     return idx;
   };
 
+  std::vector<YAML::Mark> fact_marks;
   for (const auto& fn : facts) {
+    fact_marks.push_back(fn["kind"] ? fn["kind"].Mark() : fn.Mark());
     r.expect_map(fn, "a fact", {"path", "type", "kind", "source", "description", "values", "members",
                                 "min", "max", "grows_only", "item"});
     Fact f;
@@ -112,7 +134,7 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
     if (!fn["type"]) r.fail(fn, "missing required key `type`");
     f.type = parse_type(r, fn["type"]);
     if (!fn["kind"]) r.fail(fn, "missing required key `kind`");
-    f.kind = parse_kind(r, fn["kind"]);
+    f.kind = parse_fact_kind(r, fn["kind"], f.elapsed);
     f.source = r.str(fn, "source", false);
     f.description = r.str(fn, "description", false);
     if (fn["item"]) f.item = r.str(fn, "item");
@@ -121,6 +143,8 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
     f.max = r.number(fn, "max", 1e300);
     if (f.min > f.max) r.fail(fn["max"], "`max` is below `min`");
     f.grows_only = r.boolean(fn, "grows_only", false);
+    if (f.elapsed && f.type != FactType::Number) r.fail(fn["kind"], "an elapsed fact must be a number");
+    if (f.elapsed) f.grows_only = true;  // time only moves forward
     f.values = r.str_list(fn, "values");
     bool needs_values = f.type == FactType::Enum || f.type == FactType::EnumSet || f.type == FactType::CodeList;
     if (needs_values && f.values.empty()) r.fail(fn, "fact `" + f.path + "` needs a non-empty `values` list");
@@ -205,6 +229,46 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
     }
     v.fact_by_path.emplace(f.path, fi);
     v.facts.push_back(std::move(f));
+  }
+
+  if (YAML::Node tn = root["time"]) {
+    // time: {clock: PATH, accrue_with_clock: [PATH, ...], says: "... {} ..."}
+    r.expect_map(tn, "`time`", {"clock", "accrue_with_clock", "says"});
+    v.time.says = r.str(tn, "says", false);
+    if (!v.time.says.empty() && v.time.says.find("{}") == std::string::npos)
+      r.fail(tn["says"], "`says` needs `{}` where the clock's value goes");
+    v.time.line = tn.Mark().line + 1;
+    auto elapsed_fact = [&](const YAML::Node& pn) {
+      std::string path = pn.IsScalar() ? pn.Scalar() : "";
+      int fi = v.find_fact(path);
+      if (fi < 0) r.fail(pn, "`time` names unknown fact `" + path + "`");
+      if (!v.facts[static_cast<size_t>(fi)].elapsed)
+        r.fail(pn, "`time` names fact `" + path + "`, which is not elapsed (expected kind `elapsed` or `[KIND, elapsed]`)");
+      return fi;
+    };
+    if (!tn["clock"]) r.fail(tn, "missing required key `clock`");
+    v.time.clock = elapsed_fact(tn["clock"]);
+    if (v.facts[static_cast<size_t>(v.time.clock)].kind != FactKind::Elapsed)
+      r.fail(tn["clock"], "the clock must be of kind `elapsed`");
+    if (YAML::Node an = tn["accrue_with_clock"]) {
+      r.expect_seq(an, "`accrue_with_clock`");
+      for (const auto& pn : an) {
+        int fi = elapsed_fact(pn);
+        if (fi == v.time.clock) r.fail(pn, "the clock cannot accrue with itself");
+        if (std::find(v.time.accruing.begin(), v.time.accruing.end(), fi) != v.time.accruing.end())
+          r.fail(pn, "fact `" + v.facts[static_cast<size_t>(fi)].path + "` is listed twice");
+        v.time.accruing.push_back(fi);
+      }
+    }
+  }
+  // Every elapsed fact is the clock or accrues with it (or it would be a second, free clock).
+  for (size_t fi = 0; fi < v.facts.size(); ++fi) {
+    const Fact& f = v.facts[fi];
+    if (!f.elapsed) continue;
+    int i = static_cast<int>(fi);
+    bool coupled = i == v.time.clock || std::find(v.time.accruing.begin(), v.time.accruing.end(), i) != v.time.accruing.end();
+    if (!coupled)
+      r.fail(fact_marks[fi], "elapsed fact `" + f.path + "` is neither the `time` clock nor in its `accrue_with_clock`");
   }
 
   if (YAML::Node rels = root["relations"]) {

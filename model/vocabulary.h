@@ -12,8 +12,16 @@
 
 namespace pp::model {
 
-// What a reviewer's "what would make this approvable" may change (case-format.md).
-enum class FactKind { Request, Care, Documentation, Correctable, Clinical };
+// What a reviewer's "what would make this approvable" may change (case-format.md
+// "Kinds"; model/change_rules.h turns a kind into a rule):
+//   request        the provider may change it (levels: only drop some)
+//   care           can be completed (numbers of care accrue with time)
+//   documentation  can be documented
+//   correctable    a state treatment can end (true -> false)
+//   elapsed        time: only moves forward (the clock of the time section)
+//   plan           the treating team's clinical plan: fixed, like clinical
+//   clinical       the patient's state: fixed
+enum class FactKind { Request, Care, Documentation, Correctable, Elapsed, Plan, Clinical };
 const char* to_string(FactKind k);
 
 enum class FactType {
@@ -65,6 +73,7 @@ struct Fact {
   double min = 0;                   // Number
   double max = 1e300;               // Number
   bool grows_only = false;          // Number: can only grow (time moves forward, care accrues)
+  bool elapsed = false;             // Number: moves with time (kind elapsed, or `[care, elapsed]`)
   std::vector<int> slots;
   std::vector<int> atoms;           // in value/member order
   int line = 0;                     // where declared in the vocabulary file
@@ -80,6 +89,16 @@ struct RelationSource {
   bool quoted = false;
 };
 
+// How time couples the elapsed facts (the vocabulary's `time:` section): the
+// clock moves forward only; each accruing fact grows by at most the time the
+// clock moves (they accrue side by side, so N more weeks of each take N weeks).
+struct TimeCoupling {
+  int clock = -1;                // fact index of the clock, or -1 (no time section)
+  std::vector<int> accruing;     // fact indices that accrue at most one unit per unit of clock
+  std::string says;              // how the clock reads to a person: "the pain is {} weeks old"
+  int line = 0;
+};
+
 struct Vocabulary {
   std::string id;
   std::string file;
@@ -87,6 +106,7 @@ struct Vocabulary {
   std::vector<Atom> atoms;
   std::vector<Slot> slots;
   std::vector<RelationSource> relations;
+  TimeCoupling time;
   std::map<std::string, int, std::less<>> atom_by_name;
   std::map<std::string, int, std::less<>> fact_by_path;
   std::map<std::string, int, std::less<>> slot_by_path;

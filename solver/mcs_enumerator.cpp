@@ -15,6 +15,14 @@
 //     X is never minimal) and ask again; when the bounded query is unsat, ask
 //     without the bound: unsat means every set has been found.
 // Every model, so every set, costs one query; the sets come out by size.
+// Time (model/change_rules.h): the atoms are the case's values after the
+// correction, the case's own values are constants; behind the literal `time`,
+// clock - clock_old >= care - care_old for each accruing care fact, and the
+// clock's keep_s says "advanced by exactly the care's largest growth" (so a
+// set needing only care carries the clock along as a following change, and
+// waiting longer is the clock's own change). Without `time` (one query, when
+// no actionable set exists) the clock stands still: if that approves, time
+// itself closes the door (TimeBar).
 // Actionable first: a first pass holds every hypothetical (clinical) slot at
 // its value. The sets it finds are minimal overall (their subsets avoid the
 // clinical slots too); the second pass frees those slots and keeps the blocks.
@@ -43,47 +51,7 @@ using model::AtomType;
 using model::FactKind;
 using model::FactType;
 
-const char* to_string(ChangeRule r) {
-  switch (r) {
-    case ChangeRule::Fixed: return "fixed";
-    case ChangeRule::Any: return "any";
-    case ChangeRule::GrowOnly: return "grow_only";
-  }
-  return "fixed";
-}
-
-ChangeRule change_rule(const model::Policy& policy, int slot, const std::vector<double>& old) {
-  const auto& v = policy.vocab;
-  const model::Slot& s = v.slots[static_cast<size_t>(slot)];
-  const model::Fact& f = v.facts[static_cast<size_t>(s.fact)];
-  if (f.type == FactType::Number && f.grows_only) return ChangeRule::GrowOnly;
-  bool is_bool = f.type == FactType::Bool || f.type == FactType::Group;
-  switch (s.kind) {
-    case FactKind::Request:
-    case FactKind::Clinical:
-      return ChangeRule::Any;
-    case FactKind::Care:
-    case FactKind::Documentation:
-      // Completed: false -> true only; numbers of care accrue.
-      if (is_bool) return old[0] != 0 ? ChangeRule::Fixed : ChangeRule::Any;
-      return f.type == FactType::Number ? ChangeRule::GrowOnly : ChangeRule::Any;
-    case FactKind::Correctable:
-      // Treated: true -> false only.
-      if (is_bool) return old[0] != 0 ? ChangeRule::Any : ChangeRule::Fixed;
-      return ChangeRule::Any;
-  }
-  return ChangeRule::Fixed;
-}
-
-bool change_is_actionable(const model::Policy& policy, int slot) {
-  const auto& v = policy.vocab;
-  const model::Slot& s = v.slots[static_cast<size_t>(slot)];
-  const model::Fact& f = v.facts[static_cast<size_t>(s.fact)];
-  // Waiting is something one can do: a clinical number that only grows (the
-  // pain's duration) changes by time alone.
-  if (f.type == FactType::Number && f.grows_only) return true;
-  return s.kind != FactKind::Clinical;
-}
+using model::ChangeRule;
 
 namespace {
 
@@ -164,6 +132,7 @@ struct McsEnumerator::Impl {
   z3::solver verifier;  // axioms(A) and not decision(A): refutes a candidate on a partial case
   z3::expr approve;     // assumed in every query that asks for an approved case
   z3::expr unknowns;    // guards the refinement instances (so cores can name them)
+  z3::expr time;        // guards the time coupling (assumed, except to ask whether time bars)
   std::vector<z3::expr> keep;   // per slot: keep_s
   std::vector<z3::expr> rule;   // per slot: rule_s
   std::vector<z3::expr> bound;  // AtMost literals, per k (created on demand)
@@ -174,6 +143,8 @@ struct McsEnumerator::Impl {
   int checks = 0;
 
   // Per case:
+  int clock_atom = -1;              // the time section's clock, when it may move
+  std::vector<int> accruing_atoms;  // the care that moves it
   model::Case closed;
   std::vector<int> unknown_atoms;  // of relevant slots
   std::vector<int> known_atoms;    // of relevant slots
@@ -187,7 +158,8 @@ struct McsEnumerator::Impl {
         s(session.make_solver()),
         verifier(session.make_solver()),
         approve(ctx.bool_const("!mcs.approve")),
-        unknowns(ctx.bool_const("!mcs.unknowns")) {
+        unknowns(ctx.bool_const("!mcs.unknowns")),
+        time(ctx.bool_const("!mcs.time")) {
     const auto& v = policy.vocab;
     s.add(a.axioms());
     s.add(z3::implies(approve, a.decision()));
@@ -227,6 +199,52 @@ struct McsEnumerator::Impl {
     for (int at : policy.vocab.slots[static_cast<size_t>(slot)].atoms)
       eqs.push_back(a.atom_is(at, closed.value[static_cast<size_t>(at)]));
     return eqs.size() == 1 ? eqs[0] : z3::mk_and(eqs);
+  }
+
+  z3::expr num(double v) const { return ctx.real_val(decimal_literal(v).c_str()); }
+
+  // The clock after the care of the model has grown: its value now plus the
+  // largest growth of the accruing slots in `care` (model::clock_after_care).
+  z3::expr clock_after_care(int clock_atom, const std::vector<int>& care) const {
+    z3::expr old = num(closed.value[static_cast<size_t>(clock_atom)]);
+    z3::expr grown = num(0);
+    for (int sl : care) {
+      int at = policy.vocab.slots[static_cast<size_t>(sl)].atoms[0];
+      z3::expr g = a.atom(at) - num(closed.value[static_cast<size_t>(at)]);
+      grown = z3::ite(g > grown, g, grown);
+    }
+    return old + grown;
+  }
+
+  // The code list's atoms as model::derived_cpt() derives them from the
+  // technique and level atoms (first level: its primary code; others: the
+  // add-on code, else their primary code).
+  std::vector<z3::expr> derived_codes(const model::Fact& tf, const model::Fact& lf, const model::Fact& cf) const {
+    std::vector<z3::expr> present(cf.values.size(), ctx.bool_val(false));
+    auto code_index = [&](const std::string& t, const std::string& level, bool add_on) {
+      for (const auto& c : policy.codes)
+        if (c.add_on == add_on && std::find(c.techniques.begin(), c.techniques.end(), t) != c.techniques.end() &&
+            std::find(c.levels.begin(), c.levels.end(), level) != c.levels.end())
+          for (size_t k = 0; k < cf.values.size(); ++k)
+            if (cf.values[k] == c.code) return static_cast<int>(k);
+      return -1;
+    };
+    for (size_t t = 0; t < tf.values.size(); ++t) {
+      z3::expr is_t = a.atom_is(tf.atoms[0], static_cast<double>(t));
+      z3::expr none_before = ctx.bool_val(true);
+      for (size_t l = 0; l < lf.values.size(); ++l) {
+        z3::expr on = a.atom(lf.atoms[l]);
+        int primary = code_index(tf.values[t], lf.values[l], false);
+        int add_on = code_index(tf.values[t], lf.values[l], true);
+        if (add_on < 0) add_on = primary;
+        if (primary >= 0)
+          present[static_cast<size_t>(primary)] = present[static_cast<size_t>(primary)] || (is_t && on && none_before);
+        if (add_on >= 0)
+          present[static_cast<size_t>(add_on)] = present[static_cast<size_t>(add_on)] || (is_t && on && !none_before);
+        none_before = none_before && !on;
+      }
+    }
+    return present;
   }
 
   // s.check(assume), exact for partial cases: a Sat answer is returned only
@@ -277,7 +295,18 @@ struct McsEnumerator::Impl {
     int here = region_of(cs, old);
     std::vector<double> out;
     for (double x : reps[static_cast<size_t>(at)])
-      if (region_of(cs, x) != here && (r != ChangeRule::GrowOnly || x > old)) out.push_back(x);
+      if (r == ChangeRule::GrowOnly ? x > old : region_of(cs, x) != here) out.push_back(x);
+    // Care that moves the clock: also the growths that bring the clock to
+    // each of its own representatives (so the value chosen never rests on
+    // the solver's model, which depends on its state).
+    if (r == ChangeRule::GrowOnly && clock_atom >= 0 &&
+        std::find(accruing_atoms.begin(), accruing_atoms.end(), at) != accruing_atoms.end()) {
+      double clock_old = closed.value[static_cast<size_t>(clock_atom)];
+      for (double x : reps[static_cast<size_t>(clock_atom)])
+        if (x > clock_old) out.push_back(old + (x - clock_old));
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
     if (r != ChangeRule::GrowOnly)
       std::stable_sort(out.begin(), out.end(), [&](double x, double y) { return std::fabs(x - old) < std::fabs(y - old); });
     return out;
@@ -374,10 +403,11 @@ struct McsEnumerator::Impl {
 };
 
 McsEnumerator::McsEnumerator(std::shared_ptr<const model::Policy> policy, Limits limits)
-    : policy_(policy), impl_(std::make_unique<Impl>(std::move(policy), limits)) {}
+    : policy_(std::move(policy)), limits_(limits) {}
 McsEnumerator::~McsEnumerator() = default;
 
 McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& options) {
+  if (!impl_) impl_ = std::make_unique<Impl>(policy_, limits_);
   Impl& z = *impl_;
   const auto& v = policy_->vocab;
   McsResult out;
@@ -397,6 +427,7 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
   std::vector<int> candidates;       // slots that may change
   std::vector<ChangeRule> cand_rule;  // their rules
   std::vector<char> hypothetical(v.slots.size(), 0);
+  std::vector<int> derived;          // slots that follow the request (CPT codes)
   for (size_t si = 0; si < v.slots.size(); ++si) {
     if (!z.relevant[si]) continue;
     int slot = static_cast<int>(si);
@@ -408,7 +439,7 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
         if (z.closed.known[static_cast<size_t>(at)]) z.s.add(z.a.atom_is(at, z.closed.value[static_cast<size_t>(at)]));
       continue;
     }
-    ChangeRule r = frozen[si] ? ChangeRule::Fixed : change_rule(*policy_, slot, z.old_values(slot));
+    ChangeRule r = frozen[si] ? ChangeRule::Fixed : model::change_rule(*policy_, slot, z.old_values(slot));
     switch (r) {
       case ChangeRule::Fixed:
         z.s.add(z3::implies(z.rule[si], z.keeps_value(slot)));
@@ -416,22 +447,106 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
         break;
       case ChangeRule::GrowOnly: {
         int at = sl.atoms[0];
-        model::Expr grown;  // atom >= its value now
-        grown.op = model::Op::NumCmp;
-        grown.atom = at;
-        grown.cmp = model::Cmp::Ge;
-        grown.number = z.closed.value[static_cast<size_t>(at)];
-        z.s.add(z3::implies(z.rule[si], z.a.compile(grown)));
+        z.s.add(z3::implies(z.rule[si], z.a.atom(at) >= z.num(z.closed.value[static_cast<size_t>(at)])));
         base.push_back(z.rule[si]);
         break;
       }
+      case ChangeRule::Subset: {
+        // Only drop members: every member not requested stays out (the
+        // fracture is where it is). The axioms keep at least one.
+        z3::expr_vector stay_out(z.ctx);
+        for (int at : sl.atoms)
+          if (z.closed.value[static_cast<size_t>(at)] == 0) stay_out.push_back(z.a.atom_is(at, 0));
+        z.s.add(z3::implies(z.rule[si], stay_out.empty() ? z.ctx.bool_val(true) : z3::mk_and(stay_out)));
+        base.push_back(z.rule[si]);
+        break;
+      }
+      case ChangeRule::Derived:
+        derived.push_back(slot);
+        break;
       case ChangeRule::Any: break;
     }
-    if (r == ChangeRule::Fixed) continue;
-    z.s.add(z3::implies(z.keep[si], z.keeps_value(slot)));
+    if (r == ChangeRule::Fixed || r == ChangeRule::Derived) continue;
     candidates.push_back(slot);
     cand_rule.push_back(r);
-    hypothetical[si] = !change_is_actionable(*policy_, slot);
+    hypothetical[si] = !model::change_is_actionable(*policy_, slot);
+  }
+  auto is_candidate = [&](int slot) { return std::find(candidates.begin(), candidates.end(), slot) != candidates.end(); };
+
+  // Time (the vocabulary's time section): the clock moves with the care.
+  int clock = model::clock_slot(*policy_);
+  bool timed = clock >= 0 && is_candidate(clock);
+  std::vector<int> care;  // accruing slots that may grow
+  if (timed)
+    for (int sl : model::accruing_slots(*policy_))
+      if (is_candidate(sl)) care.push_back(sl);
+  z.clock_atom = timed ? v.slots[static_cast<size_t>(clock)].atoms[0] : -1;
+  z.accruing_atoms.clear();
+  for (int sl : care) z.accruing_atoms.push_back(v.slots[static_cast<size_t>(sl)].atoms[0]);
+  for (int slot : candidates) {
+    size_t si = static_cast<size_t>(slot);
+    if (timed && slot == clock) {
+      int at = v.slots[si].atoms[0];
+      z3::expr now = z.a.atom_is(at, z.closed.value[static_cast<size_t>(at)]);
+      z.s.add(z3::implies(z.keep[si], z3::ite(z.time, z.a.atom(at) == z.clock_after_care(at, care), now)));
+    } else {
+      z.s.add(z3::implies(z.keep[si], z.keeps_value(slot)));
+    }
+  }
+  if (timed) {
+    int cat = v.slots[static_cast<size_t>(clock)].atoms[0];
+    z3::expr waited = z.a.atom(cat) - z.num(z.closed.value[static_cast<size_t>(cat)]);
+    for (int sl : care) {
+      int at = v.slots[static_cast<size_t>(sl)].atoms[0];
+      z.s.add(z3::implies(z.time, z.a.atom(at) - z.num(z.closed.value[static_cast<size_t>(at)]) <= waited));
+    }
+    base.push_back(z.time);
+  } else if (clock >= 0) {
+    // The clock is held (or unknown): the care that accrues with it cannot
+    // grow unless the clock is unknown (then its completions cover any time).
+    int cat = v.slots[static_cast<size_t>(clock)].atoms[0];
+    if (z.closed.known[static_cast<size_t>(cat)])
+      for (int sl : model::accruing_slots(*policy_))
+        if (is_candidate(sl)) z.s.add(z3::implies(z.time, z.keeps_value(sl)));
+    base.push_back(z.time);
+  }
+
+  // Codes follow the request: the case's own while technique and levels
+  // stay, else those the codes table derives from the new request.
+  for (int slot : derived) {
+    const model::Fact& cf = v.facts[static_cast<size_t>(v.slots[static_cast<size_t>(slot)].fact)];
+    int tfi = -1, lfi = -1;
+    for (size_t fi = 0; fi < v.facts.size(); ++fi) {
+      const auto& f = v.facts[fi];
+      if (f.kind != model::FactKind::Request) continue;
+      if (f.type == FactType::Enum && tfi < 0) tfi = static_cast<int>(fi);
+      if (f.type == FactType::EnumSet && lfi < 0) lfi = static_cast<int>(fi);
+    }
+    if (tfi < 0 || lfi < 0) {
+      z.s.add(z3::implies(z.rule[static_cast<size_t>(slot)], z.keeps_value(slot)));
+      base.push_back(z.rule[static_cast<size_t>(slot)]);
+      continue;
+    }
+    const model::Fact& tf = v.facts[static_cast<size_t>(tfi)];
+    const model::Fact& lf = v.facts[static_cast<size_t>(lfi)];
+    z3::expr_vector same(z.ctx);
+    bool request_known = true;
+    for (const model::Fact* f : {&tf, &lf})
+      for (int at : f->atoms) {
+        request_known = request_known && z.closed.known[static_cast<size_t>(at)];
+        same.push_back(z.a.atom_is(at, z.closed.value[static_cast<size_t>(at)]));
+      }
+    if (!request_known) {
+      z.s.add(z3::implies(z.rule[static_cast<size_t>(slot)], z.keeps_value(slot)));
+    } else {
+      auto codes = z.derived_codes(tf, lf, cf);
+      z3::expr_vector follow(z.ctx);
+      for (size_t k = 0; k < cf.atoms.size(); ++k)
+        follow.push_back(z.a.atom(cf.atoms[k]) ==
+                         z3::ite(z3::mk_and(same), z.ctx.bool_val(z.closed.value[static_cast<size_t>(cf.atoms[k])] != 0), codes[k]));
+      z.s.add(z3::implies(z.rule[static_cast<size_t>(slot)], z3::mk_and(follow)));
+    }
+    base.push_back(z.rule[static_cast<size_t>(slot)]);
   }
   if (!z.unknown_atoms.empty()) base.push_back(z.unknowns);
 
@@ -444,6 +559,83 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
     z.s.pop();
     out.solver_checks = z.checks;
     return out;
+  };
+
+  // The case after the changes of the last model to the slots of x, with the
+  // followers settled (model::settle_followers), as one Correction.
+  auto correction_of = [&](const std::vector<int>& x) {
+    model::Case chosen = z.a.decode(*z.last_model);
+    model::Case after = z.closed;
+    for (int sl : x)
+      for (int at : v.slots[static_cast<size_t>(sl)].atoms) after.set(at, chosen.value[static_cast<size_t>(at)]);
+    model::settle_followers(*policy_, z.closed, after, x);
+    Correction corr;
+    for (size_t si = 0; si < v.slots.size(); ++si) {
+      int sl = static_cast<int>(si);
+      bool in_x = std::find(x.begin(), x.end(), sl) != x.end();
+      std::vector<double> to;
+      for (int at : v.slots[si].atoms) to.push_back(after.value[static_cast<size_t>(at)]);
+      std::vector<double> from = z.old_values(sl);
+      if (!in_x && (to == from || !z.closed.slot_known(v.slots[si]))) continue;
+      SlotChange ch;
+      ch.slot = sl;
+      ch.from = std::move(from);
+      ch.to = std::move(to);
+      ch.follows = !in_x;
+      ch.actionable = model::change_is_actionable(*policy_, sl);
+      corr.actionable = corr.actionable && ch.actionable;
+      corr.changes.push_back(std::move(ch));
+    }
+    return corr;
+  };
+
+  // When no actionable set exists: would one, if time stood still? Then the
+  // time the care takes closes the door; say what applies by then.
+  auto time_bar = [&]() -> bool {
+    if (!timed || care.empty()) return true;
+    z3::expr_vector still(z.ctx);
+    for (const auto& lit : base)
+      if (!z3::eq(lit, z.time)) still.push_back(lit);
+    for (int sl : candidates)
+      if (hypothetical[static_cast<size_t>(sl)] || sl == clock) still.push_back(z.keep[static_cast<size_t>(sl)]);
+    CheckResult r = z.check_all(still);
+    if (r.answer == Answer::Unknown) { fail(r); return false; }
+    if (r.answer == Answer::Unsat) return true;
+    // The least care that works, one accruing slot at a time.
+    for (int sl : care) {
+      int at = v.slots[static_cast<size_t>(sl)].atoms[0];
+      for (double cand : z.number_candidates(at, ChangeRule::GrowOnly)) {
+        still.push_back(z.a.atom_is(at, cand));
+        CheckResult t = z.check_all(still);
+        if (t.answer == Answer::Sat) break;
+        still.pop_back();
+        if (t.answer == Answer::Unknown) { fail(t); return false; }
+      }
+    }
+    // INVARIANT: last_model satisfies every assumption kept in `still`.
+    model::Case chosen = z.a.decode(*z.last_model);
+    model::Case then = z.closed;
+    TimeBar& tb = out.time_bar;
+    for (int sl : care) {
+      int at = v.slots[static_cast<size_t>(sl)].atoms[0];
+      double to = chosen.value[static_cast<size_t>(at)];
+      if (to == z.closed.value[static_cast<size_t>(at)]) continue;
+      then.set(at, to);
+      tb.care.push_back({sl, {z.closed.value[static_cast<size_t>(at)]}, {to}, true, false});
+    }
+    for (int sl : candidates)
+      if (std::find(care.begin(), care.end(), sl) == care.end() && sl != clock)
+        for (int at : v.slots[static_cast<size_t>(sl)].atoms) then.set(at, chosen.value[static_cast<size_t>(at)]);
+    int cat = v.slots[static_cast<size_t>(clock)].atoms[0];
+    tb.applies = true;
+    tb.clock_from = z.closed.value[static_cast<size_t>(cat)];
+    tb.clock_then = model::clock_after_care(*policy_, z.closed, then);
+    tb.weeks = tb.clock_then - tb.clock_from;
+    then.set(cat, tb.clock_then);
+    model::Evaluation ev;
+    z.evaluator.evaluate_into(then, ev);
+    tb.exclusions = model::applying_exclusions(*policy_, ev);
+    return true;
   };
 
   // Approved already (every candidate kept)? Then there is nothing to correct.
@@ -475,6 +667,7 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
       }
       for (const auto& lit : keep_core) {
         if (z3::eq(lit, z.unknowns)) out.barred_by_unknowns = true;
+        if (z3::eq(lit, z.time)) out.barred_by_time = true;
         for (size_t si = 0; si < v.slots.size(); ++si)
           if (z3::eq(lit, z.rule[si])) out.barring_slots.push_back(static_cast<int>(si));
       }
@@ -497,6 +690,7 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
       if (out.barring_criteria.empty())
         for (int p : policy_->pathways)
           if (holds_always(!z.a.criterion(p))) out.barring_criteria.push_back(p);
+      if (out.barred_by_time) time_bar();
       return finish();
     }
   }
@@ -510,7 +704,9 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
   // full (the explainer sorts and cuts), so which sets of equal size are
   // shown does not depend on the solver's state (or on earlier cases).
   bool level_full = false;
+  bool any_actionable = false;
   for (int pass = any_hypothetical ? 0 : 1; pass < 2; ++pass) {
+    if (pass == 1 && any_hypothetical && !any_actionable && !time_bar()) return finish();
     z3::expr_vector assume = copy_of(base);
     if (pass == 0)
       for (int sl : candidates)
@@ -557,18 +753,8 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
       assert(!x.empty() && x.size() == k);
       CheckResult failure;
       if (!z.choose_values(x, fixed, x_rules, failure)) { fail(failure); return finish(); }
-      model::Case chosen = z.a.decode(*z.last_model);
-      Correction corr;
-      corr.actionable = true;
-      for (int sl : x) {
-        SlotChange ch;
-        ch.slot = sl;
-        ch.from = z.old_values(sl);
-        for (int at : v.slots[static_cast<size_t>(sl)].atoms) ch.to.push_back(chosen.value[static_cast<size_t>(at)]);
-        ch.actionable = change_is_actionable(*policy_, sl);
-        corr.actionable = corr.actionable && ch.actionable;
-        corr.changes.push_back(std::move(ch));
-      }
+      Correction corr = correction_of(x);
+      any_actionable = any_actionable || corr.actionable;
       out.corrections.push_back(std::move(corr));
       z3::expr_vector block(z.ctx);
       for (int sl : x) block.push_back(z.keep[static_cast<size_t>(sl)]);
@@ -576,6 +762,7 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
       if (options.max > 0 && static_cast<int>(out.corrections.size()) >= options.max) level_full = true;
     }
   }
+  if (!any_actionable && !any_hypothetical) time_bar();
   return finish();
 }
 

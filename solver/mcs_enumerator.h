@@ -3,15 +3,15 @@
 // changes that makes a case medically necessary, found by enumerating minimal
 // correction sets over one "keeps its value" selector per slot.
 //
-// What may change, and how (shared/spec/case-format.md "Kinds"):
-//   request                 any valid value (axioms: enum range, >= 1 level)
-//   care, documentation     can be completed: a bool only false -> true
-//   correctable             can be treated: a bool only true -> false
-//   clinical                any value, as a hypothetical (not actionable)
-//   grows_only numbers      only increase (time moves forward, care accrues),
-//                           whatever their kind; such a change is actionable
-// A change is actionable unless it changes a clinical fact that does not
-// merely grow with time.
+// What may change, and how: model/change_rules.h (the kinds of
+// shared/spec/case-format.md, as data in the vocabulary). In short: plan and
+// clinical facts change only in hypothetical sets (`actionable` false, found
+// after every actionable set); request levels are only dropped; CPT codes
+// follow technique and levels; care and documentation are completed;
+// correctable contraindications treated; elapsed facts only grow, and the
+// time section couples them: N more weeks of care advance the clock by at
+// least N (care side by side), so a set that needs care lands the case at a
+// later pain duration, which is part of the set (a following change).
 //
 // Partial cases: unknown slots are not changed (they are the questions). A
 // correction must make the case medically necessary for EVERY completion of
@@ -23,24 +23,11 @@
 #include <vector>
 
 #include "model/case.h"
+#include "model/change_rules.h"
 #include "model/policy.h"
 #include "solver/limits.h"
 
 namespace pp::solver {
-
-// How one slot of a case may change (from its kind, its type and its value).
-enum class ChangeRule {
-  Fixed,     // cannot change (e.g. a completed care item, an absent correctable contraindication)
-  Any,       // any valid value
-  GrowOnly,  // a number that may only increase
-};
-const char* to_string(ChangeRule r);  // fixed | any | grow_only
-
-// The rule for slot `slot` of a case whose value of that slot is `old`
-// (per atom of the slot, in the slot's atom order).
-ChangeRule change_rule(const model::Policy& policy, int slot, const std::vector<double>& old);
-// Whether changing slot `slot` is something the provider can do (see above).
-bool change_is_actionable(const model::Policy& policy, int slot);
 
 // The values of a number atom cut into regions by the constants the policy
 // compares it with: each constant is a region, and so is each open interval
@@ -64,13 +51,29 @@ struct SlotChange {
   int slot = -1;
   std::vector<double> from, to;
   bool actionable = true;
+  // Follows from the set's other changes (the clock advanced by the care the
+  // set completes, the CPT codes of a changed request): shown, applied, but
+  // not a member of the minimal set (undoing another change settles it anew,
+  // model::settle_followers).
+  bool follows = false;
 };
 
 // A minimal correction set: applying every change makes the case medically
 // necessary; no proper subset of its slots can (whatever values they take).
 struct Correction {
-  std::vector<SlotChange> changes;  // ascending slot index
+  std::vector<SlotChange> changes;  // ascending slot index, followers included
   bool actionable = true;           // every change actionable
+};
+
+// When no actionable set exists although one would if time stood still: the
+// care it needs takes `weeks`, by which time the clock reads `clock_then` and
+// `exclusions` apply (or, when none does, no pathway is met any more).
+struct TimeBar {
+  bool applies = false;
+  double weeks = 0;
+  double clock_from = 0, clock_then = 0;
+  std::vector<SlotChange> care;  // the care changes it would need (least values)
+  std::vector<int> exclusions;   // criterion indices
 };
 
 struct McsOptions {
@@ -88,6 +91,8 @@ struct McsResult {
   // When no correction exists (complete and empty): what bars every change.
   std::vector<int> barring_slots;     // slots whose change rule the bar needs (minimal unsat core)
   bool barred_by_unknowns = false;    // the unknown slots take part in the bar
+  bool barred_by_time = false;        // the time coupling takes part in the bar
+  TimeBar time_bar;                   // computed when no actionable set exists
   std::vector<int> barring_criteria;  // exclusions that apply whatever may change;
                                       // else the pathways no allowed change can meet
   int solver_checks = 0;              // for benchmarks
@@ -102,9 +107,9 @@ class McsEnumerator {
 
   // Every minimal correction set of `c` (closed under the domain relations
   // first). For an approved case, none. The values of a set's changes are the
-  // nearest that work: grown numbers take their least representative value,
-  // level and code arrays change as few members as they can (levels nearest to
-  // the requested ones first), enums take the first value that works.
+  // nearest that work: grown numbers take their least representative value
+  // (the clock, when it follows, the least the care needs), level arrays drop
+  // as few levels as they can, enums take the first value that works.
   McsResult enumerate(const model::Case& c, const McsOptions& options = {});
 
   const model::Policy& policy() const { return *policy_; }
@@ -112,7 +117,8 @@ class McsEnumerator {
  private:
   struct Impl;
   std::shared_ptr<const model::Policy> policy_;
-  std::unique_ptr<Impl> impl_;
+  Limits limits_;
+  std::unique_ptr<Impl> impl_;  // made on the first enumerate(): the Z3 context is not needed before
 };
 
 }  // namespace pp::solver

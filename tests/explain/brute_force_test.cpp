@@ -113,7 +113,9 @@ TEST_CASE("brute force: denied cases with a few facts free to change", "[explain
     sets += static_cast<int>(want.size());
   }
   CHECK(compared == 60);
-  CHECK(nonempty >= 12);  // the comparison is not vacuous (the oracle is deterministic: 14)
+  // The comparison is not vacuous (the oracle is deterministic: 11; 14 before
+  // levels could only be dropped and a fusion became the team's plan).
+  CHECK(nonempty >= 10);
   CHECK(sets >= 40);
 }
 
@@ -167,7 +169,8 @@ TEST_CASE("brute force: every minimal set of at most two changes, over every fac
     for (size_t a = 0; a < all.size(); ++a)
       for (size_t b = a; b < all.size(); ++b) {
         std::vector<int> pair = a == b ? std::vector<int>{all[a]} : std::vector<int>{all[a], all[b]};
-        for (const auto& m : s.oracle.minimal_sets(c, pair, {}).minimal) works.insert(m);
+        // The clock is not held: it follows the care the pair completes.
+        for (const auto& m : s.oracle.minimal_sets(c, pair, {}, 64, false).minimal) works.insert(m);
       }
     std::set<std::vector<int>> want;
     for (const auto& w : works) {
@@ -180,7 +183,7 @@ TEST_CASE("brute force: every minimal set of at most two changes, over every fac
     REQUIRE(e.mcs.complete);
     std::set<std::vector<int>> got;
     for (const auto& k : e.mcs.corrections)
-      if (k.changes.size() <= 2) got.insert(pp::test::slot_set(k));
+      if (pp::test::slot_set(k).size() <= 2) got.insert(pp::test::slot_set(k));
     INFO(pp::model::write_case_json(s.policy->vocab, c));
     INFO("oracle:    " << describe(*s.policy, want));
     INFO("explainer: " << describe(*s.policy, got));
@@ -233,5 +236,5 @@ TEST_CASE("brute force: undetermined cases, corrections that hold for every valu
     nonempty += !want.empty();
   }
   CHECK(compared == 30);
-  CHECK(nonempty >= 4);
+  CHECK(nonempty >= 2);  // deterministic: 2 (4 before levels could only be dropped)
 }

@@ -27,11 +27,11 @@ struct Fixture {
     return s;
   }
 
-  // The correction changing exactly these paths, or nullptr.
+  // The correction whose own changes (not what follows) are exactly these paths, or nullptr.
   const pp::solver::Correction* find(const pp::explain::Explanation& e, std::vector<std::string> want) const {
     std::sort(want.begin(), want.end());
     for (const auto& k : e.mcs.corrections) {
-      auto got = pp::test::paths(*policy, k);
+      auto got = pp::test::own_paths(*policy, k);
       std::sort(got.begin(), got.end());
       if (got == want) return &k;
     }
@@ -46,6 +46,7 @@ struct Fixture {
     REQUIRE(all.exact);
     CHECK(all.decision == Decision::MedicallyNecessary);
     for (size_t i = 0; i < k.changes.size(); ++i) {
+      if (k.changes[i].follows) continue;  // settled by the others
       auto part = engine.evaluate(pp::explain::apply_correction(*policy, closed, k, static_cast<int>(i)));
       REQUIRE(part.exact);
       CHECK(part.decision != Decision::MedicallyNecessary);
@@ -55,12 +56,15 @@ struct Fixture {
       const auto& sl = policy->vocab.slots[static_cast<size_t>(ch.slot)];
       const auto& f = policy->vocab.facts[static_cast<size_t>(sl.fact)];
       CHECK(ch.from != ch.to);
-      if (f.type == pp::model::FactType::Number && f.grows_only) CHECK(ch.to[0] > ch.from[0]);
+      if (f.type == pp::model::FactType::Number && (f.grows_only || f.elapsed)) CHECK(ch.to[0] > ch.from[0]);
+      if (f.type == pp::model::FactType::EnumSet)
+        for (size_t j = 0; j < ch.to.size(); ++j) CHECK((ch.to[j] == 0 || ch.from[j] != 0));  // levels only dropped
+      if (f.type == pp::model::FactType::CodeList) CHECK(ch.follows);
       if (sl.kind == pp::model::FactKind::Correctable) CHECK((ch.from[0] == 1 && ch.to[0] == 0));
       if (sl.kind == pp::model::FactKind::Care && f.type != pp::model::FactType::Number)
         CHECK((ch.from[0] == 0 && ch.to[0] == 1));
       if (sl.kind == pp::model::FactKind::Documentation) CHECK((ch.from[0] == 0 && ch.to[0] == 1));
-      bool hypothetical = sl.kind == pp::model::FactKind::Clinical && !f.grows_only;
+      bool hypothetical = sl.kind == pp::model::FactKind::Clinical || sl.kind == pp::model::FactKind::Plan;
       CHECK(ch.actionable == !hypothetical);
       actionable = actionable && !hypothetical;
     }
@@ -72,9 +76,8 @@ struct Fixture {
     for (size_t i = 1; i < ks.size(); ++i) {
       const auto& a = ks[i - 1];
       const auto& b = ks[i];
-      bool ok = a.actionable != b.actionable ? a.actionable
-                : a.changes.size() != b.changes.size() ? a.changes.size() < b.changes.size()
-                                                       : pp::test::paths(*policy, a) <= pp::test::paths(*policy, b);
+      auto pa = pp::test::own_paths(*policy, a), pb = pp::test::own_paths(*policy, b);
+      bool ok = a.actionable != b.actionable ? a.actionable : pa.size() != pb.size() ? pa.size() < pb.size() : pa <= pb;
       CHECK(ok);
     }
   }
@@ -94,13 +97,13 @@ TEST_CASE("osteoporotic VCF without the osteoporosis program: enrol", "[explain]
   CHECK(first.changes[0].to == std::vector<double>{1.0});
   CHECK(std::find(e.reasons.begin(), e.reasons.end(), f.policy->find_criterion("IN.NM.osteoporosis_program")) !=
         e.reasons.end());
-  // The only other actionable sets go through another pathway (the request's
-  // purpose and technique: the associated surgical procedure).
-  for (const auto& k : e.mcs.corrections)
-    if (k.actionable && &k != &first) {
-      auto p = pp::test::paths(*f.policy, k);
-      CHECK(std::find(p.begin(), p.end(), "purpose.facilitate_fusion") != p.end());
-    }
+  // A fusion is the treating team's plan, not a wording of the request: the
+  // sets through the associated surgical procedure are hypothetical.
+  for (const auto& k : e.mcs.corrections) {
+    auto p = pp::test::paths(*f.policy, k);
+    if (std::find(p.begin(), p.end(), "purpose.facilitate_fusion") != p.end()) CHECK(!k.actionable);
+    if (&k != &first) CHECK(!k.actionable);
+  }
   for (const auto& k : e.mcs.corrections) f.check_correction(e.closed, k);
   f.check_order(e);
   CHECK(e.mcs.complete);
@@ -131,7 +134,8 @@ TEST_CASE("subacute pain after two weeks of care: four weeks of each", "[explain
   const auto* k = f.find(e, {"conservative_care.analgesic_weeks", "conservative_care.exercise_weeks"});
   REQUIRE(k);
   CHECK(k->actionable);
-  for (const auto& ch : k->changes) CHECK(ch.to == std::vector<double>{4.0});  // the least that works
+  for (const auto& ch : k->changes)  // the least that works, and the 2 weeks it takes
+    CHECK(ch.to == std::vector<double>{ch.follows ? 10.0 : 4.0});
   for (const auto& kk : e.mcs.corrections) f.check_correction(e.closed, kk);
 }
 
@@ -142,13 +146,15 @@ TEST_CASE("acute-range pain of 5 weeks that does not prevent transfers: wait unt
   c.set(f.policy->vocab.slots[static_cast<size_t>(f.slot("pain.duration_weeks"))].atoms[0], 5);
   c.set(f.policy->vocab.slots[static_cast<size_t>(f.slot("pain.prevents_transfers_or_ambulation"))].atoms[0], 0);
   auto e = f.explainer.explain(c);
-  const auto* k = f.find(e, {"pain.duration_weeks", "conservative_care.analgesic_weeks", "conservative_care.exercise_weeks"});
+  const auto* k = f.find(e, {"conservative_care.analgesic_weeks", "conservative_care.exercise_weeks"});
   REQUIRE(k);
-  CHECK(k->actionable);  // time moves forward: waiting is actionable
+  CHECK(k->actionable);
+  REQUIRE(pp::test::paths(*f.policy, *k).size() == 3);  // and the time it takes
   for (const auto& ch : k->changes) {
     const auto& path = f.policy->vocab.slots[static_cast<size_t>(ch.slot)].path;
-    // "> 6 weeks" has no least value: the next whole week.
+    // 2 more weeks of care take 2 weeks: the pain is then 7 weeks old, subacute.
     CHECK(ch.to[0] == (path == "pain.duration_weeks" ? 7.0 : 4.0));
+    CHECK(ch.follows == (path == "pain.duration_weeks"));
   }
   for (const auto& kk : e.mcs.corrections) f.check_correction(e.closed, kk);
 }
@@ -277,7 +283,7 @@ TEST_CASE("option max: caps the count, actionable sets first, and says more exis
   auto e = f.explainer.explain(c, o);
   REQUIRE(e.mcs.corrections.size() == 2);
   CHECK(e.mcs.corrections[0].actionable);
-  CHECK(e.mcs.corrections[1].actionable);
+  CHECK(!e.mcs.corrections[1].actionable);  // the only actionable set comes first
   CHECK(!e.mcs.complete);
   o.max = 1000;
   CHECK(f.explainer.explain(c, o).mcs.complete);

@@ -11,6 +11,7 @@
 
 #include "explain/explainer.h"
 #include "model/case_reader.h"
+#include "model/change_rules.h"
 #include "model/evaluator.h"
 #include "model/policy.h"
 #include "solver/case_engine.h"
@@ -41,10 +42,20 @@ inline std::vector<std::string> paths(const model::Policy& p, const solver::Corr
   return out;
 }
 
-// A correction's slots as a sorted list (a set for comparisons).
+// The fact paths of the minimal set's own changes (not what follows from them).
+inline std::vector<std::string> own_paths(const model::Policy& p, const solver::Correction& k) {
+  std::vector<std::string> out;
+  for (const auto& ch : k.changes)
+    if (!ch.follows) out.push_back(p.vocab.slots[static_cast<size_t>(ch.slot)].path);
+  return out;
+}
+
+// A correction's slots as a sorted list (a set for comparisons): the changes
+// of the minimal set, not what follows from them (the time, the codes).
 inline std::vector<int> slot_set(const solver::Correction& k) {
   std::vector<int> s;
-  for (const auto& ch : k.changes) s.push_back(ch.slot);
+  for (const auto& ch : k.changes)
+    if (!ch.follows) s.push_back(ch.slot);
   std::sort(s.begin(), s.end());
   return s;
 }
@@ -88,6 +99,7 @@ class Oracle {
       case model::FactType::Group: {
         bool on = old[0] != 0;
         bool may = sl.kind == model::FactKind::Request || sl.kind == model::FactKind::Clinical ||
+                   sl.kind == model::FactKind::Plan ||
                    ((sl.kind == model::FactKind::Care || sl.kind == model::FactKind::Documentation) && !on) ||
                    (sl.kind == model::FactKind::Correctable && on);
         if (may) out.push_back({on ? 0.0 : 1.0});
@@ -95,16 +107,52 @@ class Oracle {
       }
       case model::FactType::Number:
         for (double x : all_values(slot)) {
-          bool grows = f.grows_only || sl.kind == model::FactKind::Care;
+          bool grows = f.grows_only || f.elapsed || sl.kind == model::FactKind::Care;
           if (x != old[0] && (!grows || x > old[0])) out.push_back(x_vec(x));
         }
         break;
+      case model::FactType::EnumSet:
+        // Levels are only dropped: a non-empty subset of those requested.
+        for (const auto& v : all_values_vec(slot)) {
+          bool subset = true;
+          for (size_t i = 0; i < v.size(); ++i) subset = subset && (v[i] == 0 || old[i] != 0);
+          if (v != old && subset) out.push_back(v);
+        }
+        break;
+      case model::FactType::CodeList:
+        break;  // codes follow the request, never change alone
       default:
         for (const auto& v : all_values_vec(slot))
           if (v != old) out.push_back(v);
         break;
     }
     return out;
+  }
+
+  // Time (the vocabulary's time section): the clock, when kept, advances by
+  // the care's largest growth; when changed, it must be at least that; when
+  // held (not a candidate) but known, care cannot grow. False: the
+  // combination is not possible.
+  bool settle_time(const model::Case& before, model::Case& trial, const std::vector<int>& candidates,
+                   const std::vector<size_t>& idx, bool clock_held) const {
+    int clock = model::clock_slot(p_);
+    if (clock < 0) return true;
+    int ca = p_.vocab.slots[static_cast<size_t>(clock)].atoms[0];
+    if (!before.known[static_cast<size_t>(ca)]) return true;
+    double grown = 0;
+    for (int s : model::accruing_slots(p_)) {
+      int a = p_.vocab.slots[static_cast<size_t>(s)].atoms[0];
+      if (before.known[static_cast<size_t>(a)])
+        grown = std::max(grown, trial.value[static_cast<size_t>(a)] - before.value[static_cast<size_t>(a)]);
+    }
+    auto at = std::find(candidates.begin(), candidates.end(), clock);
+    if (at == candidates.end() && clock_held) return grown == 0;
+    double forced = before.value[static_cast<size_t>(ca)] + grown;
+    if (at == candidates.end() || idx[static_cast<size_t>(at - candidates.begin())] == 0) {
+      trial.set(ca, forced);
+      return true;
+    }
+    return trial.value[static_cast<size_t>(ca)] >= forced;
   }
 
   // Every value of an unknown slot (for completions).
@@ -144,8 +192,10 @@ class Oracle {
 
   // The minimal correction sets of `c` (closed, fully known on the candidates)
   // over `candidates`; `unknown` slots range over all their values.
+  // `clock_held`: a clock outside the candidates is held (what `--keep`
+  // does), so care cannot grow; else it follows the care.
   Answer minimal_sets(const model::Case& c, const std::vector<int>& candidates, const std::vector<int>& unknown,
-                      size_t max_size = 64) const {
+                      size_t max_size = 64, bool clock_held = true) const {
     std::vector<std::vector<std::vector<double>>> alts;
     for (int s : candidates) alts.push_back(alternatives(s, old_of(c, s)));
     std::vector<std::vector<std::vector<double>>> comps;
@@ -161,7 +211,8 @@ class Oracle {
       if (changed.size() <= max_size) {
         for (size_t k = 0; k < candidates.size(); ++k)
           assign(trial, candidates[k], idx[k] ? alts[k][idx[k] - 1] : old_of(c, candidates[k]));
-        if (approves_all(trial, unknown, comps, a.evaluations)) works.insert(changed);
+        if (settle_time(c, trial, candidates, idx, clock_held) && approves_all(trial, unknown, comps, a.evaluations))
+          works.insert(changed);
       }
       size_t k = 0;
       while (k < candidates.size() && ++idx[k] > alts[k].size()) idx[k++] = 0;
