@@ -21,6 +21,7 @@ std::string decision_words(model::Decision d) {
     case model::Decision::MedicallyNecessary: return "MEDICALLY NECESSARY";
     case model::Decision::NotMedicallyNecessary: return "NOT MEDICALLY NECESSARY";
     case model::Decision::Undetermined: return "UNDETERMINED";
+    case model::Decision::OutOfScope: return "OUT OF SCOPE";
   }
   return "UNDETERMINED";
 }
