@@ -20,7 +20,7 @@ json run_json(const std::string& args) {
 
 }  // namespace
 
-TEST_CASE("--reading: evaluate under another reading without editing the policy", "[readings]") {
+TEST_CASE("option --reading: evaluate under another reading without editing the policy", "[readings]") {
   json base = run_json(std::string("evaluate --format json ") + kSubacute2605);
   CHECK(base["decision"] == "medically_necessary");
   REQUIRE(base["depends_on"].size() == 2);
@@ -43,7 +43,7 @@ TEST_CASE("--reading: evaluate under another reading without editing the policy"
   CHECK(two["decision"] == "medically_necessary");
 }
 
-TEST_CASE("--reading: unknown ambiguity or reading is one line naming the known ones, exit 2", "[readings]") {
+TEST_CASE("option --reading: unknown ambiguity or reading is one line naming the known ones, exit 2", "[readings]") {
   for (const char* sub : {"evaluate", "explain", "analyze", "prove", "render --output /tmp/pp-x.dot", "generate --count 1"}) {
     std::string args = std::string(sub) + " --reading AMB.nope=x";
     if (std::string(sub) == "evaluate" || std::string(sub) == "explain") args += std::string(" ") + kSubacute2605;
@@ -63,7 +63,7 @@ TEST_CASE("--reading: unknown ambiguity or reading is one line naming the known 
   CHECK(pp::test::count_lines(r.err) == 1);
 }
 
-TEST_CASE("--reading on explain, analyze and prove", "[readings]") {
+TEST_CASE("option --reading on explain, analyze and prove", "[readings]") {
   json e = run_json(std::string("explain --format json --reading AMB.six_months=twenty_six_weeks ") + kSubacute2605);
   CHECK(e["decision"] == "not_medically_necessary");
   REQUIRE(e.contains("why"));
@@ -96,7 +96,7 @@ TEST_CASE("analyze shows the fusion pathway dead under the reading covering the 
   CHECK(dead);
 }
 
-TEST_CASE("evaluate: why, depends_on and warnings; batch depends_on equals single-case", "[readings]") {
+TEST_CASE("evaluate: why, depends_on and warnings, batch depends_on equals single-case", "[readings]") {
   json s = run_json("evaluate --format json tests/golden/cli/sacroplasty-code-on-l4.case.json");
   CHECK(s["decision"] == "medically_necessary");
   REQUIRE(s["warnings"].size() == 2);

@@ -148,7 +148,7 @@ TEST_CASE("payers: exactly 6 weeks is CMM-607's acute and Medicare's subacute") 
   // And the CLI's diff says so in its corpus mode, line by line (below).
 }
 
-TEST_CASE("payers: a policy against itself is equivalent; two policies sharing no fact exit 2") {
+TEST_CASE("payers: a policy against itself is equivalent, two policies sharing no fact exit 2") {
   auto self = pp::test::run("diff L34106 L34106 --format json --exit-code");
   CHECK(self.exit_code == 0);
   CHECK(nlohmann::json::parse(self.out)["verdict"] == "equivalent");

@@ -140,7 +140,7 @@ TEST_CASE("Policy::under swaps in a reading's conditions, parsed once", "[readin
   }
 }
 
-TEST_CASE("6 months are calendar months (26.09 weeks); other readings are warned about", "[readings]") {
+TEST_CASE("6 months are calendar months (26.09 weeks), other readings are warned about", "[readings]") {
   auto p = pp::model::load_bundled_policy();
   CHECK(decide(*p, subacute_nm(26)) == MN);
   CHECK(decide(*p, subacute_nm(26.05)) == MN);  // over 26 weeks, not over 6 months
@@ -303,7 +303,7 @@ TEST_CASE("why: an approval names its pathway, branch and waiver", "[why]") {
   CHECK(w[3].facts[0].fact == "urgent.incapacitating_pain");
 }
 
-TEST_CASE("under every reading, the concrete evaluator and Z3 agree; depends_on is the brute force", "[readings][diff]") {
+TEST_CASE("under every reading, the concrete evaluator and Z3 agree, depends_on is the brute force", "[readings][diff]") {
   auto p = pp::model::load_bundled_policy();
   pp::test::CaseSpace space(*p);
   pp::model::ReadingDeltas deltas(*p);

@@ -137,7 +137,7 @@ TEST_CASE("L34106: the model has the LCD's parts, with its scope") {
   CHECK(nlohmann::json::parse(r.out)["decision"] == "medically_necessary");
 }
 
-TEST_CASE("L34106: one vocabulary with CMM-607; shared facts keep its paths; CMM-607 reads none of the new ones") {
+TEST_CASE("L34106: one vocabulary with CMM-607, shared facts keep its paths, CMM-607 reads none of the new ones") {
   auto p = policy();
   auto cmm = pp::model::load_bundled_policy();
   CHECK(p->vocab.id == cmm->vocab.id);

@@ -199,7 +199,7 @@ TEST_CASE("control characters are escaped for a terminal", "[robust][inputs]") {
   CHECK(shown.find("\x1b]0;") == std::string::npos);
 }
 
-TEST_CASE("--assume-absent completes a case the way the domain relations allow", "[robust][inputs]") {
+TEST_CASE("option --assume-absent completes a case the way the domain relations allow", "[robust][inputs]") {
   // Modic type 1 is given and endplate degeneration left out: the relation
   // `modic -> endplate_degeneration` makes it true, not false.
   std::string text = pp::test::slurp(kSrc + "/tests/policies/demo-bvn-ablation.case.json");
