@@ -336,7 +336,7 @@ Attributes edge_attributes(const DecisionGraph& dg, const Edge& e, const CaseOve
       a["style"] = "dashed";
       a["color"] = "#7e57c2";
       a["fontcolor"] = "#7e57c2";
-      a["label"] = "uses";
+      a["tooltip"] = "uses";  // not a label: Graphviz 2.43 aborts (double free) laying out labelled constraint=false edges
       a["constraint"] = "false";
       break;
     case EdgeKind::Approves: a["color"] = "#2c6fbb"; a["penwidth"] = "1.5"; break;
