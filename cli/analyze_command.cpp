@@ -225,7 +225,28 @@ std::string info_text(const std::vector<const solver::Finding*>& fs) {
                                  pth, cats.size(), cats.size() == 1 ? "y" : "ies", list),
                      "  ", "    ");
   }
+  // Facts no criterion reads (many where the vocabulary is shared with
+  // another payer's policy): one paragraph naming them all.
+  const std::string unread_prefix = "no criterion reads ";
+  auto is_unread = [&](const solver::Finding& f) {
+    return f.kind == "gap" && f.message.rfind(unread_prefix, 0) == 0;
+  };
+  std::vector<std::string> unread;
+  for (const auto* f : fs)
+    if (is_unread(*f)) unread.push_back(f->subject);
+  bool unread_shown = false;
   for (const auto* f : fs) {
+    if (is_unread(*f) && unread.size() > 1) {
+      if (unread_shown) continue;
+      unread_shown = true;
+      std::string list;
+      for (size_t i = 0; i < unread.size(); ++i) list += (i ? ", " : "") + unread[i];
+      out += wrap_text(fmt::format("gap {} facts (or some of their values) no criterion reads: {}; cases differing "
+                                   "only there get the same decision",
+                                   unread.size(), list),
+                       "  ", "    ");
+      continue;
+    }
     if (f->kind == "conflict" && f->subject.rfind("category: ", 0) == 0 && !f->criteria.empty()) continue;
     if (f->kind == "conflict" && f->subject.rfind("definition: ", 0) == 0 && !f->criteria.empty())
       out += wrap_text(fmt::format("conflict {} | {}: the text's definition covers a technique this exclusion bars",

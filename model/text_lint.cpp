@@ -407,7 +407,8 @@ struct MemberUse {
   std::set<int> positive, negative;
 };
 
-void walk(const Policy& p, const Expr& e, bool positive, std::vector<Comparison>& cmps, std::map<int, MemberUse>& members) {
+void walk(const Policy& p, const Expr& e, bool positive, std::vector<Comparison>& cmps, std::map<int, MemberUse>& members,
+          int depth = 0) {
   const auto& atoms = p.vocab.atoms;
   switch (e.op) {
     case Op::NumCmp: add_comparison(cmps, atoms[e.atom].name, e.cmp, e.number, positive); return;
@@ -426,10 +427,17 @@ void walk(const Policy& p, const Expr& e, bool positive, std::vector<Comparison>
         if (e.mask >> b & 1) (positive ? members[a.fact].positive : members[a.fact].negative).insert(b);
       return;
     }
-    case Op::Not: walk(p, e.kids[0], !positive, cmps, members); return;
+    case Op::Not: walk(p, e.kids[0], !positive, cmps, members, depth); return;
     case Op::And:
     case Op::Or:
-      for (const auto& k : e.kids) walk(p, k, positive, cmps, members);
+      for (const auto& k : e.kids) walk(p, k, positive, cmps, members, depth);
+      return;
+    case Op::Ref:
+      // `@NI.chronic_pain.longstanding`: the referenced criterion's
+      // comparisons are this one's too (references are acyclic; the depth
+      // bounds a malformed model all the same).
+      if (depth < 16 && e.ref >= 0 && static_cast<size_t>(e.ref) < p.criteria.size())
+        walk(p, p.criteria[static_cast<size_t>(e.ref)].expr, positive, cmps, members, depth + 1);
       return;
     default: return;
   }

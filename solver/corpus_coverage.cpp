@@ -111,6 +111,9 @@ CorpusCoverage corpus_coverage(std::shared_ptr<const model::Policy> policy, cons
       for (int a : atoms)
         for (int x : p.vocab.slots[p.vocab.atoms[a].slot].atoms)
           if (std::find(slot_atoms.begin(), slot_atoms.end(), x) == slot_atoms.end()) slot_atoms.push_back(x);
+      // a member of a set differs alone in its pair, as in generate_mcdc
+      if (node->op == model::Op::Atom && p.vocab.slots[p.vocab.atoms[node->atom].slot].atoms.size() > 1)
+        slot_atoms = {node->atom};
       std::vector<char> in_slots(p.vocab.atoms.size(), 0);
       for (int x : slot_atoms) in_slots[x] = 1;
       // per key (the facts outside the condition's): the cases seen, by condition value

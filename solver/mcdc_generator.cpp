@@ -133,6 +133,13 @@ class Generator {
         }
         for (int s : c.slots)
           for (int a : p_.vocab.slots[s].atoms) c.in_slots[a] = 1;
+        // A member of a set (`request.levels.C1`): its pair differs in that
+        // member alone, not in the rest of the set, so a range that loses
+        // its end ({C1..C7} -> {C2..C7}) decides one of the pair otherwise.
+        if (e->op == model::Op::Atom && p_.vocab.slots[p_.vocab.atoms[e->atom].slot].atoms.size() > 1) {
+          std::fill(c.in_slots.begin(), c.in_slots.end(), 0);
+          c.in_slots[e->atom] = 1;
+        }
         McdcCondition mc;
         mc.id = cr.id + "#" + std::to_string(++n);
         mc.criterion = cr.id;
@@ -310,6 +317,9 @@ class Generator {
     z3::expr kb = k.criterion >= 0 ? eb_.criterion(k.criterion) : eb_.decision();
     pair_.push();
     pair_.add(ea_.same_case(eb_, k.slots));
+    for (int sl : k.slots)
+      for (int a : p_.vocab.slots[sl].atoms)
+        if (!k.in_slots[a]) pair_.add(ea_.atom(a) == eb_.atom(a));
     pair_.add(ca != cb);
     const std::string cid = k.criterion >= 0 ? p_.criteria[k.criterion].id : std::string("the decision");
     struct Stage { z3::expr extra; std::string why; };

@@ -3,8 +3,8 @@
 // `when` (a bool fact, a number comparison, an enum test, a count); for each,
 // an independence pair: two cases that differ only in the facts the condition
 // reads, in the condition's value, in its criterion's value and in the
-// decision (unique-cause MC/DC, relaxed to "only its atoms" where a fact is a
-// set; Chilenski and Miller, "Applicability of modified condition/decision
+// decision (unique-cause MC/DC: a member of a set differs alone; a count or
+// an enum test may change any member of its set; Chilenski and Miller, "Applicability of modified condition/decision
 // coverage to software testing", 1994). Where no pair exists, the solver's
 // unsat answer is the proof, and the stage at which the query failed says
 // why. The same for every use of a criterion (a child of an `all`/`any`, a
