@@ -78,9 +78,9 @@ inline std::vector<char> relevant_slots(const model::Policy& p) {
 // no correction set strictly inside.
 //
 // Values tried, and why they are enough for CMM-607:
-//  - numbers: every multiple of 0.5 up to 30 (every constant the policy
-//    compares a number with is a multiple of 0.5 below 30, which the test
-//    asserts, so every region between constants holds one of them);
+//  - numbers: every multiple of 0.5 up to 30 (every region the policy's
+//    comparisons cut holds one of them, which the test asserts: 6 calendar
+//    months, 26.089 weeks, lies between 26 and 26.5);
 //  - levels: every array of one or two levels (criteria read levels only
 //    through `count <= 2`, `all in` and `any in`, so a working array can be
 //    cut to one or two of its levels);

@@ -79,7 +79,7 @@ class CaseSpace {
             if (c != f.min) reps.push_back(c);
             prev = c;
           }
-          reps.push_back(prev + 1);
+          if (prev + 1 <= f.max) reps.push_back(prev + 1);
           for (double r : reps) out.push_back({r});
           break;
         }
@@ -141,6 +141,15 @@ class CaseSpace {
     return c;
   }
 
+  // `c` with every unknown slot given its first representative (false, the
+  // minimum, the first value): the bundled example states only what CMM-607
+  // reads, and the shared vocabulary has facts it leaves out.
+  model::Case completed(model::Case c) const {
+    for (size_t s = 0; s < slot_values_.size(); ++s)
+      if (!c.slot_known(p_.vocab.slots[s])) assign(c, static_cast<int>(s), slot_values_[s][0]);
+    return c;
+  }
+
   // Changes `k` random slots of a full case, keeping it consistent.
   model::Case mutate(const model::Case& base, int k, std::mt19937_64& rng) const {
     while (true) {
@@ -158,7 +167,8 @@ class CaseSpace {
     if (f.type == model::FactType::Bool || f.type == model::FactType::Group) {
       assign(c, slot, {u(rng) < p_true ? 1.0 : 0.0});
     } else if (f.type == model::FactType::Number && u(rng) < 0.5) {
-      assign(c, slot, {std::floor(u(rng) * 160) / 4});  // quarter weeks in [0, 40)
+      // quarter units in [0, 40), within the fact's domain
+      assign(c, slot, {std::clamp(f.min + std::floor(u(rng) * 160) / 4, f.min, f.max)});
     } else {
       assign(c, slot, vals[rng() % vals.size()]);
     }

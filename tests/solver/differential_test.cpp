@@ -28,7 +28,8 @@ pp::solver::Limits test_limits() {
 std::vector<pp::model::Case> approved_seeds(const std::shared_ptr<const pp::model::Policy>& policy) {
   std::vector<pp::model::Case> seeds;
   pp::model::CaseReader reader(*policy);
-  seeds.push_back(reader.read(std::string(*pp::model::embedded_file("example-case.json")), "example-case.json"));
+  pp::test::CaseSpace space(*policy);
+  seeds.push_back(space.completed(reader.read(std::string(*pp::model::embedded_file("example-case.json")), "example-case.json")));
   pp::model::PropertySet set = pp::model::load_default_properties(*policy);
   pp::solver::Prover prover(policy, test_limits());
   for (const auto& p : set.properties)
@@ -68,7 +69,7 @@ TEST_CASE("fully specified cases: Z3 and the concrete evaluator decide alike", "
     CHECK_FALSE(fast.used_solver);  // the batch path never touches Z3 on full cases
     CHECK(fast.decision == concrete);
     auto exact = engine.evaluate_with_solver(c);
-    INFO("case " << i);
+    INFO("case " << i << ": " << exact.reason);
     REQUIRE(exact.exact);
     CHECK(exact.decision == concrete);
     CHECK(exact.decisive_unknowns.empty());
@@ -206,8 +207,16 @@ TEST_CASE("representative values cover the policy's comparisons", "[unit]") {
   REQUIRE(weeks >= 0);
   std::vector<double> reps;
   for (const auto& x : space.values(weeks)) reps.push_back(x[0]);
-  // constants 6 and 26, the regions around them, the minimum and past the end
-  CHECK(reps == std::vector<double>{0, 3, 6, 16, 26, 27});
+  // constants 6 and 6 calendar months (182.625 days in weeks), the regions
+  // around them, the minimum and past the end
+  const double six_months = 182.625 / 7;
+  REQUIRE(reps.size() == 6);
+  CHECK(reps[0] == 0);
+  CHECK(reps[1] == 3);
+  CHECK(reps[2] == 6);
+  CHECK(reps[3] == Approx((6 + six_months) / 2));
+  CHECK(reps[4] == Approx(six_months));
+  CHECK(reps[5] == Approx(six_months + 1));
   int levels = v.find_slot("request.levels");
   // cervical, T1-T4, T5-L5, sacrum/coccyx: 0..3 members each (0..2 for the pair), not all empty
   CHECK(space.values(levels).size() == 4 * 4 * 4 * 3 - 1);
