@@ -123,11 +123,20 @@ std::vector<int> ancestors(const std::vector<CriterionTrace>& t, int i) {
   return out;
 }
 
+// Related: a common ancestor through all:/any:, or one criterion (or one of
+// its ancestors) referencing the other with `@`: "chronic back pain of
+// longstanding duration (>6 months)" stands inside the sentence of
+// NI.chronic_pain, which reads it as @NI.chronic_pain.longstanding.
 bool related(const std::vector<CriterionTrace>& t, int a, int b) {
   auto A = ancestors(t, a), B = ancestors(t, b);
   for (int x : A)
     if (std::find(B.begin(), B.end(), x) != B.end()) return true;
-  return false;
+  auto uses = [&](const std::vector<int>& users_of, const std::vector<int>& anc) {
+    for (int u : users_of)
+      if (std::find(anc.begin(), anc.end(), u) != anc.end()) return true;
+    return false;
+  };
+  return uses(t[a].users, B) || uses(t[b].users, A);
 }
 
 bool is_criterionish(TargetKind k) { return k != TargetKind::Definition && k != TargetKind::Code; }

@@ -128,7 +128,10 @@ TEST_CASE("owners: each criterion belongs to the pathway or exclusion above it")
     return out;
   };
   CHECK(owners("IN.NM.subacute.exercise") == std::vector<std::string>{"IN.NM"});
-  CHECK(owners("IN.MAL.finding.primary_malignant") == std::vector<std::string>{"IN.MAL"});
+  // NI.hemangioma reads @IN.MAL.findings (the hemangioma is the treated lesion
+  // when no indicated finding stands beside it), so the finding serves both.
+  CHECK(owners("IN.MAL.finding.primary_malignant") == std::vector<std::string>{"IN.MAL", "NI.hemangioma"});
+  CHECK(owners("NI.chronic_pain.longstanding") == std::vector<std::string>{"NI.chronic_pain"});
   CHECK(owners("CI.osteomyelitis") == std::vector<std::string>{"CI.osteomyelitis"});
   // Through @references: the urgent waiver serves the non-malignant pathway.
   CHECK(owners("GG.urgent.waiver") == std::vector<std::string>{"IN.NM"});
