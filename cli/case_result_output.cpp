@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "model/billing_check.h"
+#include "model/evaluator.h"
 #include "model/json_text.h"
 #include "model/unmet_walk.h"
 
@@ -203,6 +205,25 @@ std::string result_text(const model::Policy& p, const model::Case& c, const solv
     for (int s : r.decisive_unknowns) out += fmt::format("  - {}\n", p.vocab.slots[s].path);
   }
   return out;
+}
+
+void append_evaluate_json(std::string& out, const model::Policy& p, const model::Case& c, const solver::CaseResult& r,
+                          solver::ReadingChecker& readings, bool single) {
+  static thread_local std::vector<solver::ReadingDependence> deps;
+  readings.depends_on(c, r, deps);
+  ResultExtras x;
+  x.depends_on = &deps;
+  if (!single) {
+    append_result_json_with(out, p, c, r, x);
+    return;
+  }
+  model::Case closed = c;
+  model::Evaluator(p).close_under_relations(closed);
+  std::vector<model::WhyItem> why = model::build_why(p, closed, r.evaluation, r.decision);
+  std::vector<std::string> warnings = model::billing_warnings(p, c);
+  x.why = &why;
+  x.warnings = &warnings;
+  append_result_json_with(out, p, c, r, x);
 }
 
 }  // namespace pp::cli

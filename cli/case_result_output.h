@@ -26,6 +26,12 @@ void append_result_json(std::string& out, const model::Policy& p, const model::C
 // The same with the extras given (why, depends_on, warnings).
 void append_result_json_with(std::string& out, const model::Policy& p, const model::Case& c,
                              const solver::CaseResult& r, const ResultExtras& x);
+// `evaluate`'s JSON for one case, the very bytes the CLI prints (the service
+// is handed this function): a single case carries why, depends_on and
+// warnings; a batch line (`single` false) depends_on only. `readings` is the
+// caller's checker for `p` (one per thread).
+void append_evaluate_json(std::string& out, const model::Policy& p, const model::Case& c, const solver::CaseResult& r,
+                          solver::ReadingChecker& readings, bool single);
 // One warning line per dependence and billing warning.
 std::string extras_text(const model::Policy& p, const ResultExtras& x);
 // Appends the JSON error result of a batch line that could not be read.

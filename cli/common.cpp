@@ -30,6 +30,8 @@ void add_reading_option(CLI::App& cmd) {
       ->type_name("AMB.ID=READING");
 }
 
+const std::vector<std::string>& reading_option_values() { return reading_options(); }
+
 std::shared_ptr<const model::Policy> apply_reading_option(std::shared_ptr<const model::Policy> policy) {
   const auto& given = reading_options();
   if (given.empty()) return policy;

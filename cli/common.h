@@ -32,6 +32,9 @@ void add_reading_option(CLI::App& cmd);
 // `policy` under the --reading options given (itself when none); an unknown
 // ambiguity or reading is a DiagnosticError naming the known ones.
 std::shared_ptr<const model::Policy> apply_reading_option(std::shared_ptr<const model::Policy> policy);
+// The --reading values given ("AMB.ID=READING" each), for `serve`, which
+// applies each to the policies that name its ambiguity.
+const std::vector<std::string>& reading_option_values();
 
 // Reads a whole input file, `-` meaning standard input.
 std::string read_input(const std::string& path);

@@ -31,18 +31,21 @@ int run_single(const EvaluateOptions& o) {
   if (o.assume_absent) model::assume_absent(*policy, c);
   solver::CaseEngine engine(policy);
   solver::CaseResult r = engine.evaluate(c);
+  solver::ReadingChecker readings(policy);
+  if (o.format == "json") {
+    std::string out;
+    append_evaluate_json(out, *policy, c, r, readings, true);
+    std::cout << out << "\n";
+    return kExitOk;
+  }
   model::Case closed = c;
   model::Evaluator(*policy).close_under_relations(closed);
   std::vector<model::WhyItem> why = model::build_why(*policy, closed, r.evaluation, r.decision);
   std::vector<solver::ReadingDependence> deps;
-  solver::ReadingChecker(policy).depends_on(c, r, deps);
+  readings.depends_on(c, r, deps);
   std::vector<std::string> warnings = model::billing_warnings(*policy, c);
   ResultExtras x{&why, &deps, &warnings};
-  if (o.format == "json") {
-    std::string out;
-    append_result_json_with(out, *policy, c, r, x);
-    std::cout << out << "\n";
-  } else {
+  {
     std::cout << result_text(*policy, c, r, x);
   }
   return kExitOk;
@@ -61,10 +64,7 @@ class EvaluateWorker : public LineWorker {
       reader_.read_into(line, name_, n, case_);
       if (assume_absent_) model::assume_absent(*policy_, case_);
       engine_.evaluate_into(case_, result_);
-      readings_.depends_on(case_, result_, deps_);
-      ResultExtras x;
-      x.depends_on = &deps_;
-      append_result_json_with(out, *policy_, case_, result_, x);
+      append_evaluate_json(out, *policy_, case_, result_, readings_, false);
       out += '\n';
       return true;
     } catch (const model::DiagnosticError& e) {
@@ -86,7 +86,6 @@ class EvaluateWorker : public LineWorker {
   solver::ReadingChecker readings_;
   model::Case case_;
   solver::CaseResult result_;
-  std::vector<solver::ReadingDependence> deps_;
 };
 
 int run_batch(const EvaluateOptions& o) {

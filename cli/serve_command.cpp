@@ -2,6 +2,7 @@
 // the audit log over HTTP/1.1 (cli layer: parse the flags, load the policies,
 // build the route table, run the server in the foreground until SIGINT/SIGTERM).
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -9,6 +10,8 @@
 
 #include "cli/case_result_output.h"
 #include "cli/common.h"
+#include "model/bundled_policies.h"
+#include "model/policy.h"
 #include "serve/davinci/routes.h"
 #include "serve/api_routes.h"
 #include "serve/audit_log.h"
@@ -34,7 +37,18 @@ struct ServeOptions {
 int run(const ServeOptions& o) {
   serve::PolicyRegistry registry;
   if (o.policies.empty()) registry.add_bundled();
-  for (const auto& path : o.policies) registry.add_file(path);
+  for (const auto& path : o.policies) {
+    // A bundled policy named by its id (`--policy L34106`), unless a file of that name exists.
+    std::error_code ec;
+    if (path.find('/') == std::string::npos && !std::filesystem::exists(path, ec))
+      if (auto src = model::bundled_policy_source(path)) {
+        if (src->file == "cmm-607.yaml") registry.add_bundled();
+        else registry.add(model::load_policy(*src), *src);
+        continue;
+      }
+    registry.add_file(path);
+  }
+  registry.set_readings(reading_option_values());  // --reading: the service's default readings
 
   // The route table: the service's own API and page, then other tables.
   serve::Router router;
@@ -46,7 +60,7 @@ int run(const ServeOptions& o) {
   serve::Metrics metrics(names);
   std::unique_ptr<serve::AuditLog> audit;
   if (!o.audit_log.empty()) audit = std::make_unique<serve::AuditLog>(o.audit_log);
-  serve::ServiceContext service(std::move(registry), append_result_json, append_error_json, audit.get(), &metrics);
+  serve::ServiceContext service(std::move(registry), append_evaluate_json, append_error_json, audit.get(), &metrics);
 
   serve::ServerOptions so;
   so.bind = o.bind;
@@ -74,7 +88,7 @@ CommandRunner add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "the HTTP JSON API, the case page and the audit log (until SIGINT/SIGTERM)");
   cmd->add_option("--bind", o->bind, "address to listen on (default 127.0.0.1: loopback only)");
   cmd->add_option("--port", o->port, "TCP port (default 8080; 0: any free port, printed)")->check(CLI::Range(0, 65535));
-  cmd->add_option("--policy", o->policies, "policy file to serve (repeatable; default: the bundled CMM-607 model)")
+  cmd->add_option("--policy", o->policies, "policy to serve: a file, or a bundled policy's id (CMM-607, L34106); repeatable; default: the bundled CMM-607 model")
       ->allow_extra_args(false);
   cmd->add_option("--threads", o->threads, "worker threads, each with its own Z3 context (default: every core)")
       ->check(CLI::PositiveNumber);

@@ -205,7 +205,7 @@ Response evaluate_batch(RequestContext& ctx, PolicyTarget t) {
       try {
         e.reader.read_into(line, kBodyName, st->line, st->c);
         e.engine.evaluate_into(st->c, st->r);
-        service->result_json()(out, *st->target.policy, st->c, st->r);
+        service->result_json()(out, *st->target.policy, st->c, st->r, e.readings, false);
         rec.decision = model::to_string(st->r.decision);
         if (st->c.has_case_id) rec.case_id = st->c.case_id;
         if (Metrics* m = service->metrics()) m->decision(rec.decision);
@@ -263,6 +263,17 @@ PolicyTarget policy_target(const RequestContext& ctx, const std::string& id, con
   } catch (const std::length_error& e) {
     throw HttpError(503, e.what());
   }
+  // The readings in force (for the audit log): the service's --reading, each
+  // replaced by the request's of the same ambiguity, then the request's.
+  std::vector<std::string> in_force;
+  for (const auto& r : t.loaded->readings) {
+    std::string amb = r.substr(0, r.find('='));
+    bool replaced = false;
+    for (const auto& q : t.readings) replaced = replaced || q.compare(0, amb.size() + 1, amb + "=") == 0;
+    if (!replaced) in_force.push_back(r);
+  }
+  in_force.insert(in_force.end(), t.readings.begin(), t.readings.end());
+  t.readings = std::move(in_force);
   return t;
 }
 
@@ -296,7 +307,7 @@ std::vector<Route> api_routes() {
     model::Case c = read_case(ctx, t, e);
     solver::CaseResult r = e.engine.evaluate(c);
     std::string out;
-    ctx.service.result_json()(out, *t.policy, c, r);
+    ctx.service.result_json()(out, *t.policy, c, r, e.readings, true);
     audit(ctx, t, ctx.request.body, &c, model::to_string(r.decision));
     return json_response(std::move(out));
   }});

@@ -28,6 +28,7 @@ void PolicyRegistry::add(std::shared_ptr<const model::Policy> policy, model::Pol
   }
   auto lp = std::make_unique<LoadedPolicy>();
   lp->id = policy->id;
+  lp->encoded = policy;
   lp->policy = std::move(policy);
   lp->source_sha256 = model::sha256_hex(source.text);
   lp->source = std::move(source);
@@ -55,11 +56,62 @@ const LoadedPolicy* PolicyRegistry::find(std::string_view id) const {
   return nullptr;
 }
 
+namespace {
+
+// "AMB.id=READING" -> (ambiguity, reading); `where` names the source in errors.
+std::pair<std::string, std::string> split_reading(const std::string& r, const std::string& where) {
+  auto eq = r.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == r.size()) {
+    model::Diagnostic d;
+    d.location.file = where;
+    d.message = "`" + r + "`: expected AMB.ID=READING";
+    throw model::DiagnosticError(d);
+  }
+  return {r.substr(0, eq), r.substr(eq + 1)};
+}
+
+}  // namespace
+
+void PolicyRegistry::set_readings(const std::vector<std::string>& readings) {
+  for (auto& lp : policies_) lp->readings.clear();
+  for (const auto& r : readings) {
+    auto [amb, rd] = split_reading(r, "--reading");
+    bool placed = false;
+    std::string known;
+    for (auto& lp : policies_) {
+      for (const auto& x : lp->encoded->ambiguities) known += (known.empty() ? "" : ", ") + x.id;
+      if (!lp->encoded->find_ambiguity(amb)) continue;
+      for (const auto& old : lp->readings)
+        if (split_reading(old, "--reading").first == amb && old != r) {
+          model::Diagnostic d;
+          d.location.file = "--reading";
+          d.message = "ambiguity `" + amb + "` given two readings (`" + old.substr(amb.size() + 1) + "`, `" + rd + "`)";
+          throw model::DiagnosticError(d);
+        }
+      lp->readings.push_back(r);
+      placed = true;
+    }
+    if (!placed) {
+      model::Diagnostic d;
+      d.location.file = "--reading";
+      d.message = "unknown ambiguity `" + amb + "` in every policy served (expected one of " + known + ")";
+      throw model::DiagnosticError(d);
+    }
+  }
+  for (auto& lp : policies_) {
+    std::map<std::string, std::string> chosen;
+    for (const auto& r : lp->readings) chosen.insert(split_reading(r, "--reading"));
+    lp->policy = chosen.empty() ? lp->encoded : lp->encoded->under(chosen, "--reading");
+  }
+  std::lock_guard<std::mutex> lock(*mutex_);
+  variants_.clear();
+}
+
 std::shared_ptr<const model::Policy> PolicyRegistry::under(const LoadedPolicy& lp,
                                                            const std::vector<std::string>& readings) const {
   if (readings.empty()) return lp.policy;
-  const model::Policy& p = *lp.policy;
-  std::map<std::string, std::string> chosen;  // ambiguity -> reading, sorted: one key per set
+  const model::Policy& p = *lp.encoded;
+  std::map<std::string, std::string> asked;  // ambiguity -> reading, as the request gives them
   for (const auto& r : readings) {
     auto eq = r.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == r.size())
@@ -79,9 +131,15 @@ std::shared_ptr<const model::Policy> PolicyRegistry::under(const LoadedPolicy& l
       names += (names.empty() ? "" : ", ") + x.id;
     }
     if (!found) reading_error("unknown reading `" + rd + "` of `" + amb + "` (expected one of " + names + ")");
-    auto [it, fresh] = chosen.emplace(amb, rd);
+    auto [it, fresh] = asked.emplace(amb, rd);
     if (!fresh && it->second != rd) reading_error("two readings of `" + amb + "`");
   }
+  // the service's readings, each replaced by the request's of the same ambiguity
+  std::map<std::string, std::string> chosen, served;
+  for (const auto& r : lp.readings) served.insert(split_reading(r, "--reading"));
+  chosen = served;
+  for (const auto& [a, r] : asked) chosen[a] = r;
+  if (chosen == served) return lp.policy;
   std::string key = lp.id;
   for (const auto& [a, r] : chosen) key += "\n" + a + "=" + r;
   std::lock_guard<std::mutex> lock(*mutex_);
@@ -95,7 +153,7 @@ std::shared_ptr<const model::Policy> PolicyRegistry::under(const LoadedPolicy& l
 }
 
 Engines::Engines(std::shared_ptr<const model::Policy> p, solver::Limits limits)
-    : policy(p), reader(*p), engine(p, limits), limits_(limits) {}
+    : policy(p), reader(*p), engine(p, limits), readings(p, limits), limits_(limits) {}
 
 explain::Explainer& Engines::explainer() {
   if (!explainer_) explainer_ = std::make_unique<explain::Explainer>(policy, limits_);

@@ -16,6 +16,7 @@
 #include "model/policy.h"
 #include "solver/case_engine.h"
 #include "solver/limits.h"
+#include "solver/reading_checker.h"
 
 namespace pp::serve {
 
@@ -26,7 +27,9 @@ class Metrics;
 // under each other named reading, derived once and asked for by id.
 struct LoadedPolicy {
   std::string id;                                   // the policy's id (URL segment)
-  std::shared_ptr<const model::Policy> policy;      // as encoded
+  std::shared_ptr<const model::Policy> policy;      // as served: under `readings`
+  std::shared_ptr<const model::Policy> encoded;     // as encoded (the file's chosen readings)
+  std::vector<std::string> readings;                // the service's --reading for it ("AMB.id=READING")
   model::PolicySource source;                       // for readings combined on demand
   std::string source_sha256;                        // of source.text
 };
@@ -45,11 +48,18 @@ class PolicyRegistry {
   // Loads a policy file (throws DiagnosticError: file:line:col).
   void add_file(const std::string& path);
 
+  // The service's --reading (as the CLI's): each goes to every loaded policy
+  // that names its ambiguity. Throws DiagnosticError (file "--reading") on a
+  // reading no loaded policy has, or two readings of one ambiguity.
+  void set_readings(const std::vector<std::string>& readings);
+
   const LoadedPolicy* find(std::string_view id) const;  // nullptr when none
   const std::vector<std::unique_ptr<LoadedPolicy>>& all() const { return policies_; }
 
   // The policy `p` under `readings` ("AMB.id=READING" each, as the CLI's
-  // --reading); the policy itself when empty. Derived once per set, then
+  // --reading) on top of the service's own (a request's reading of an
+  // ambiguity replaces the service's); `p.policy` when that changes nothing.
+  // Derived once per set, then
   // cached. Throws DiagnosticError (file "reading") on an unknown ambiguity
   // or reading, std::length_error past kMaxVariants sets.
   std::shared_ptr<const model::Policy> under(const LoadedPolicy& p, const std::vector<std::string>& readings) const;
@@ -67,6 +77,7 @@ struct Engines {
   std::shared_ptr<const model::Policy> policy;
   model::CaseReader reader;
   solver::CaseEngine engine;
+  solver::ReadingChecker readings;  // depends_on: the case under the other named readings
   // The explainer (its own Z3 contexts), made on the first explain.
   explain::Explainer& explainer();
 
@@ -75,10 +86,12 @@ struct Engines {
   std::unique_ptr<explain::Explainer> explainer_;
 };
 
-// How the CLI writes an evaluate result as JSON (cli::append_result_json);
-// the service is handed the very function, so both write the same bytes.
+// How the CLI writes an evaluate result as JSON (cli::append_evaluate_json:
+// a single case with why, depends_on and warnings; a batch line with
+// depends_on); the service is handed the very function, so both write the
+// same bytes.
 using ResultJsonWriter = std::function<void(std::string& out, const model::Policy&, const model::Case&,
-                                            const solver::CaseResult&)>;
+                                            const solver::CaseResult&, solver::ReadingChecker&, bool single)>;
 // How the CLI writes a batch line that could not be read (cli::append_error_json).
 using ErrorJsonWriter = std::function<void(std::string& out, long line, const std::string& message)>;
 

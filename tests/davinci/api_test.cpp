@@ -33,7 +33,8 @@ class TestServer {
     router_.add(serve::davinci_routes());
     audit_ = std::make_unique<serve::AuditLog>(audit_path);
     service_ = std::make_unique<serve::ServiceContext>(
-        std::move(registry), [](std::string&, const model::Policy&, const model::Case&, const solver::CaseResult&) {},
+        std::move(registry),
+        [](std::string&, const model::Policy&, const model::Case&, const solver::CaseResult&, solver::ReadingChecker&, bool) {},
         [](std::string&, long, const std::string&) {}, audit_.get(), nullptr);
     serve::ServerOptions so;
     so.port = 0;

@@ -98,24 +98,64 @@ TEST_CASE("evaluate and explain answer the CLI's --format json bytes", "[serve]"
 }
 
 TEST_CASE("?reading= evaluates under another named reading", "[serve]") {
-  // 26.05 weeks of pain: past 26 weeks (the encoded reading of six months),
-  // not past six calendar months.
+  // 26.05 weeks of pain: not past six calendar months (the encoded reading),
+  // past 26 weeks (the reading `twenty_six_weeks`).
   auto c = nlohmann::json::parse(pp::test::slurp(kExample));
   c["pain"]["duration_weeks"] = 26.05;
   c["conservative_care"]["analgesic_weeks"] = 4;  // the subacute pathway met
   c["conservative_care"]["exercise_weeks"] = 4;
   std::string body = c.dump();
   auto plain = nlohmann::json::parse(http(server().port(), "POST", "/v1/policies/CMM-607/evaluate", body).body);
-  auto calendar = http(server().port(), "POST", "/v1/policies/CMM-607/evaluate?reading=AMB.six_months%3Dcalendar", body);
-  REQUIRE(calendar.status == 200);
-  auto cj = nlohmann::json::parse(calendar.body);
-  CHECK(plain["decision"] == "not_medically_necessary");
-  CHECK(cj["decision"] == "medically_necessary");
+  auto weeks = http(server().port(), "POST", "/v1/policies/CMM-607/evaluate?reading=AMB.six_months%3Dtwenty_six_weeks", body);
+  REQUIRE(weeks.status == 200);
+  auto wj = nlohmann::json::parse(weeks.body);
+  CHECK(plain["decision"] == "medically_necessary");
+  CHECK(wj["decision"] == "not_medically_necessary");
+  // the plain answer says which reading would decide it otherwise
+  bool names_it = false;
+  for (const auto& d : plain["depends_on"])
+    names_it = names_it || (d["ambiguity"] == "AMB.six_months" && d["reading"] == "twenty_six_weeks");
+  CHECK(names_it);
+  // the same bytes as the CLI's --reading
+  std::string file = pp::test::temp_path("reading-case.json");
+  pp::test::spit(file, body);
+  auto cli = pp::test::run("evaluate " + file + " --format json --reading AMB.six_months=twenty_six_weeks");
+  CHECK(weeks.body + "\n" == cli.out);
   auto bad = http(server().port(), "POST", "/v1/policies/CMM-607/evaluate?reading=AMB.six_months=nope", body);
   CHECK(bad.status == 400);
   CHECK(nlohmann::json::parse(bad.body)["error"].get<std::string>().find("unknown reading `nope`") != std::string::npos);
   auto unknown_param = http(server().port(), "POST", "/v1/policies/CMM-607/evaluate?foo=1", body);
   CHECK(unknown_param.status == 400);
+}
+
+TEST_CASE("serve --reading: the service decides under it, a request's ?reading= replaces it, the audit names it", "[serve]") {
+  std::string audit = pp::test::temp_path("audit-reading.jsonl");
+  ServerProcess s("--threads 1 --policy CMM-607 --policy L34106 --reading AMB.six_months=twenty_six_weeks --audit-log " +
+                  audit);
+  auto c = nlohmann::json::parse(pp::test::slurp(kExample));
+  c["pain"]["duration_weeks"] = 26.05;
+  c["conservative_care"]["analgesic_weeks"] = 4;
+  c["conservative_care"]["exercise_weeks"] = 4;
+  std::string body = c.dump();
+  auto served = http(s.port(), "POST", "/v1/policies/CMM-607/evaluate", body);
+  REQUIRE(served.status == 200);
+  std::string file = pp::test::temp_path("serve-reading-case.json");
+  pp::test::spit(file, body);
+  auto cli = pp::test::run("evaluate " + file + " --format json --reading AMB.six_months=twenty_six_weeks");
+  CHECK(served.body + "\n" == cli.out);
+  CHECK(nlohmann::json::parse(served.body)["decision"] == "not_medically_necessary");
+  auto back = http(s.port(), "POST", "/v1/policies/CMM-607/evaluate?reading=AMB.six_months%3Dcalendar", body);
+  CHECK(nlohmann::json::parse(back.body)["decision"] == "medically_necessary");
+  // the other payer's policy, served by its id, has no such ambiguity: served as encoded
+  auto list = nlohmann::json::parse(http(s.port(), "GET", "/v1/policies").body);
+  CHECK(list["policies"].size() == 2);
+  std::string log = pp::test::slurp(audit);
+  CHECK(log.find("AMB.six_months=twenty_six_weeks") != std::string::npos);
+  CHECK(log.find("AMB.six_months=calendar") != std::string::npos);
+  // a reading no served policy names is refused at start, in one line
+  auto bad = pp::test::run("serve --port 0 --reading AMB.nope=x");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--reading: error: unknown ambiguity `AMB.nope`") != std::string::npos);
 }
 
 TEST_CASE("render answers the decision graph with the case's path as SVG", "[serve]") {
