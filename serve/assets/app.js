@@ -102,11 +102,20 @@ function factControl(f) {
 function buildForm() {
   const root = $('facts');
   clear(root);
+  // Facts of the shared vocabulary this policy never reads (another payer's):
+  // folded away below the ones that decide.
+  const other = el('details', { id: 'other-facts' });
+  let unread = 0;
   for (const f of state.policy.vocabulary.facts) {
-    root.append(el('div', { class: 'fact', 'data-path': f.path },
+    const row = el('div', { class: 'fact', 'data-path': f.path },
       el('label', { for: idOf(f.path) }, f.path, f.unit ? ` (${f.unit})` : ''),
       el('div', { class: 'desc' }, f.description, ' ', el('span', { class: 'src' }, f.source ? `[${f.source}]` : '')),
-      factControl(f)));
+      factControl(f));
+    if (f.read === false) { other.append(row); ++unread; } else root.append(row);
+  }
+  if (unread > 0) {
+    other.prepend(el('summary', {}, `${unread} more facts of the shared vocabulary (${state.policy.id} reads none of them)`));
+    root.append(other);
   }
 }
 
@@ -372,6 +381,7 @@ const EXPLAIN_MAX_UNKNOWN = 6;
 function unknownSlots(c) {
   let n = 0;
   for (const f of state.policy.vocabulary.facts) {
+    if (f.read === false) continue;  // cannot change the decision
     const v = getPath(c, f.path);
     if (f.type === 'group') {
       if (Array.isArray(v)) continue;

@@ -66,6 +66,8 @@ try {
   assert.match(durationLabel, /weeks/, 'the unit is shown');
   assert.match(durationLabel, /duration of the axial/, 'the description is shown');
   assert.ok(await page.$('#f-imaging_concordant option[value=""]'), '"unknown" is a choice');
+  assert.ok(await page.$('#other-facts .fact[data-path="function.rdq_score"]'), 'a fact CMM-607 never reads is folded away');
+  assert.equal(await page.$('#other-facts .fact[data-path="pain.duration_weeks"]'), null, 'a fact it reads is not');
   await settled();
 
   step = 'the bundled example';
@@ -76,12 +78,10 @@ try {
   assert.ok(await page.isVisible('#graph'), 'the case path is drawn');
   if (shots) await page.evaluate(() => window.scrollTo(0, 0)), await page.screenshot({ path: join(shots, 'serve-case-page-approved.png'), fullPage: false });
 
-  step = 'a denied case: T3 instead of L1';
-  // (in an order where every state in between is a valid case)
+  step = 'a denied case: T3 beside L1';
   await page.check('#f-request_levels input[value="T3"]');
-  await page.uncheck('#f-request_levels input[value="L1"]');
   await page.fill('#f-request_cpt input[data-code="22513"]', '1');
-  await page.fill('#f-request_cpt input[data-code="22514"]', '0');
+  await page.fill('#f-request_cpt input[data-code="22514"]', '1');
   await page.fill('#case_id', 'denied-t3');
   await settled();
   assert.equal(await decision(), 'Not medically necessary');
@@ -89,8 +89,15 @@ try {
   assert.match(reasons, /NI\.upper_thoracic/, 'the exclusion is a reason');
   assert.match(reasons, /“[^”]+”/, 'with the policy sentence');
   const corrections = await page.textContent('#corrections');
-  assert.match(corrections, /request\.levels: T3 → T5/, 'a correction the provider can act on');
+  assert.match(corrections, /request\.levels: T3, L1 → L1/, 'a correction the provider can act on: drop T3; got: ' + corrections);
   if (shots) await page.evaluate(() => window.scrollTo(0, 0)), await page.screenshot({ path: join(shots, 'serve-case-page-denied.png'), fullPage: false });
+
+  step = 'a denied case: T3 alone has no correction (the fracture is where it is)';
+  await page.uncheck('#f-request_levels input[value="L1"]');
+  await page.fill('#f-request_cpt input[data-code="22514"]', '0');
+  await settled();
+  assert.equal(await decision(), 'Not medically necessary');
+  assert.equal(await page.isVisible('#corrections-box'), false, 'no level is moved to another vertebra');
 
   step = 'an undetermined case: a question answered fills the form';
   await page.click('#load-example');

@@ -55,7 +55,9 @@ TEST_CASE("GET /healthz, /v1/policies and /v1/policies/{id}", "[serve]") {
   bool duration = false;
   for (const auto& f : pj["vocabulary"]["facts"]) {
     CHECK(f.contains("description"));
+    if (f["path"] == "function.rdq_score") CHECK(f["read"] == false);  // L34106's fact, in the shared vocabulary
     if (f["path"] == "pain.duration_weeks") {
+      CHECK(f["read"] == true);
       duration = true;
       CHECK(f["unit"] == "weeks");
       CHECK(f["type"] == "number");
