@@ -5,6 +5,7 @@
 // by the fast path (case_fast_reader.h); whatever it declines is read here.
 #include "model/case_reader.h"
 
+#include <nlohmann/json.hpp>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -55,6 +56,7 @@ struct CaseReader::Impl {
   // per-read state
   const std::string* file = nullptr;
   long batch_line = 0;
+  std::string_view current;  // the text being read, set on a syntax error
   // The JSON path, kept as segments and spelled out only for an error.
   struct Seg { std::string_view key; long index; };
   std::vector<Seg> segs;
@@ -110,27 +112,83 @@ struct CaseReader::Impl {
     diagnose(*file).batch_line(batch_line).json_path(fixed_path.empty() ? spelled_path() : fixed_path).fail(msg);
   }
 
+  // Where a syntax error is (simdjson says what, not where): a SAX pass of
+  // nlohmann's parser, which builds nothing and keeps its own stack, on the
+  // error path only. 1-based line and column (in bytes); {0, 0} if none found.
+  static std::pair<int, int> error_position(std::string_view text) {
+    struct Finder : nlohmann::json_sax<nlohmann::json> {
+      size_t at = 0;
+      bool null() override { return true; }
+      bool boolean(bool) override { return true; }
+      bool number_integer(number_integer_t) override { return true; }
+      bool number_unsigned(number_unsigned_t) override { return true; }
+      bool number_float(number_float_t, const string_t&) override { return true; }
+      bool string(string_t&) override { return true; }
+      bool binary(binary_t&) override { return true; }
+      bool start_object(std::size_t) override { return true; }
+      bool key(string_t&) override { return true; }
+      bool end_object() override { return true; }
+      bool start_array(std::size_t) override { return true; }
+      bool end_array() override { return true; }
+      bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
+        at = position;
+        return false;
+      }
+    } finder;
+    try {
+      nlohmann::json::sax_parse(text.begin(), text.end(), &finder);
+    } catch (...) {
+      return {0, 0};
+    }
+    if (finder.at == 0) return {0, 0};
+    size_t end = std::min(finder.at - 1, text.size());  // the byte where it went wrong (0-based)
+    int line = 1, column = 1;
+    for (size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    return {line, column};
+  }
+
+  // A syntax error with its place: `file:line:column:`; in a batch, where each line is a case, `file:N:` and the
+  // column in the message.
+  [[noreturn]] void fail_syntax(const std::string& msg) const {
+    if (!current.empty()) {
+      auto [line, column] = error_position(current);
+      if (line > 0) {
+        if (batch_line > 0)
+          diagnose(*file).batch_line(batch_line).fail("at column " + std::to_string(column) + ": " + msg);
+        diagnose(*file).at(line, column).fail(msg);  // one line, as every bad input
+      }
+    }
+    fail(msg);
+  }
+
   [[noreturn]] void fail_json(simdjson::error_code e) const {
     switch (e) {
       case simdjson::NUMBER_ERROR:
-        fail("malformed JSON: number out of range or invalid (expected a finite JSON number)");
+        fail_syntax("malformed JSON: number out of range or invalid (expected a finite JSON number)");
       case simdjson::UTF8_ERROR:
         fail("malformed JSON: invalid UTF-8 (expected UTF-8 text)");
       case simdjson::STRING_ERROR:
       case simdjson::UNESCAPED_CHARS:
       case simdjson::UNCLOSED_STRING:
-        fail("malformed JSON: invalid string (bad escape, control character or unclosed quote)");
+        fail_syntax("malformed JSON: invalid string (bad escape, control character or unclosed quote)");
       case simdjson::DEPTH_ERROR:
         fail("malformed JSON: nested too deeply (expected a case object)");
       case simdjson::EMPTY:
         fail("empty input (expected a case object)");
       case simdjson::TAPE_ERROR:
       case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
-        fail("malformed JSON: missing or extra comma, colon, brace or bracket (expected one JSON object)");
+        fail_syntax("malformed JSON: missing or extra comma, colon, brace or bracket (expected one JSON object)");
       case simdjson::CAPACITY:
         fail("case too large (expected at most " + std::to_string(kMaxCaseBytes) + " bytes)");
       default:
-        fail(std::string("malformed JSON: ") + simdjson::error_message(e) + " (expected one JSON object)");
+        fail_syntax(std::string("malformed JSON: ") + simdjson::error_message(e) + " (expected one JSON object)");
     }
   }
 
@@ -367,13 +425,17 @@ struct CaseReader::Impl {
     c.cpt.clear();
     c.case_id.clear();
     c.has_case_id = false;
+    current = {};
     if (json.size() > kMaxCaseBytes) fail_json(simdjson::CAPACITY);
     if (json.substr(0, 3) == "\xEF\xBB\xBF") fail("starts with a byte-order mark (expected UTF-8 JSON without one)");
     buffer.reserve(json.size() + simdjson::SIMDJSON_PADDING);
     buffer.assign(json.data(), json.size());
     dom::element doc;
     auto err = parser.parse(buffer.data(), buffer.size(), false).get(doc);
-    if (err) fail_json(err);
+    if (err) {
+      current = json;
+      fail_json(err);
+    }
     if (!doc.is_object()) fail_type(doc, "a case object at the top level");
     read_object(dom::object(doc), root);
     check_case();
