@@ -105,7 +105,7 @@ TEST_CASE("a batch reports a bad line on its line and goes on, exit 2 at the end
   CHECK(lines[3].find("\"decision\":\"medically_necessary\"") != std::string::npos);
   CHECK(r.err.find("<stdin>:2: pain.duration_weeks: error:") != std::string::npos);
   // a line that is not JSON: where on the line it went wrong
-  CHECK(r.err.find("<stdin>:3: error: at column 1: malformed JSON") != std::string::npos);
+  CHECK(r.err.find("<stdin>:3: error: at column 2: malformed JSON") != std::string::npos);
 }
 
 TEST_CASE("a huge batch line is refused without buffering it") {
