@@ -98,6 +98,35 @@ int unknown_subcommand(const std::string& word, const std::map<std::string, pp::
   return pp::cli::kExitBadInput;
 }
 
+// A flag the subcommand does not have: names it and the nearest one it has
+// (`--frmat`: did you mean `--format`?), or lists them; exit 2. Returns -1
+// when every flag given is known (the parse error is another one).
+int unknown_flag(CLI::App& sub, int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-' || (arg[1] != '-' && !std::isalpha(static_cast<unsigned char>(arg[1])))) continue;
+    std::string name = arg.substr(0, arg.find('='));
+    if (sub.get_option_no_throw(name) || name == "--help" || name == "-h") continue;
+    std::string best;
+    std::size_t best_d = std::string::npos;
+    std::string all;
+    for (const CLI::Option* o : sub.get_options()) {
+      for (const auto& l : o->get_lnames()) {
+        std::string cand = "--" + l;
+        all += " " + cand;
+        std::size_t d = distance(name, cand);
+        if (d < best_d) best_d = d, best = cand;
+      }
+    }
+    std::cerr << "policyproof " << sub.get_name() << ": error: unknown option `" << name << "`";
+    if (best_d <= std::max<std::size_t>(2, best.size() / 3)) std::cerr << " (did you mean `" << best << "`?)\n";
+    else std::cerr << " (expected one of:" << all << ")\n";
+    return pp::cli::kExitBadInput;
+  }
+  return -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,6 +154,8 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return pp::cli::finish_output(app.exit(e));  // --help, --version
+    if (argc >= 2 && runners.count(argv[1]))
+      if (int rc = unknown_flag(*app.get_subcommand(argv[1]), argc, argv); rc >= 0) return rc;
     std::cerr << "policyproof: error: " << e.what() << "\n";
     return pp::cli::kExitBadInput;
   }

@@ -71,6 +71,26 @@ TEST_CASE("a mistyped subcommand suggests the nearest one", "[terminal]") {
   CHECK(vtest::count_lines(r.err) == 1);
 }
 
+TEST_CASE("a mistyped flag suggests the nearest one the subcommand has", "[terminal]") {
+  Scratch s;
+  auto r = vtest::run("evaluate x.json --frmat json", s.dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "policyproof evaluate: error: unknown option `--frmat` (did you mean `--format`?)\n");
+  r = vtest::run("explain --polcy=x.yaml x.json", s.dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("unknown option `--polcy` (did you mean `--policy`?)") != std::string::npos);
+  r = vtest::run("render --zzzzzzzz", s.dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("did you mean") == std::string::npos);
+  CHECK(r.err.find("(expected one of: --help") != std::string::npos);
+  CHECK(vtest::count_lines(r.err) == 1);
+  // a known flag with a bad value keeps its own message
+  r = vtest::run("evaluate x.json --format jsn", s.dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--format") != std::string::npos);
+  CHECK(r.err.find("unknown option") == std::string::npos);
+}
+
 TEST_CASE("render --view and --format mermaid from the command line", "[terminal][views]") {
   Scratch s;
   SECTION("the overview as Mermaid: by --format, by .mmd, fenced in .md") {
