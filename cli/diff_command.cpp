@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.h"
+#include "cli/text_wrap.h"
 #include "model/json_text.h"
 #include "model/case_reader.h"
 #include "model/case_writer.h"
@@ -445,7 +446,7 @@ int run_diff(const DiffOptions& o) {
       throw model::DiagnosticError(diag);
     }
   }
-  std::cout << (o.format == "json" ? json_report(*before, *after, d, corpus) : text_report(*before, *after, d, corpus));
+  std::cout << (o.format == "json" ? json_report(*before, *after, d, corpus) : wrap_lines(text_report(*before, *after, d, corpus)));
   // Unknown counts as "may differ": a script gating on no change must not pass it.
   bool differ = !d.decisions.regions.empty() || !d.decisions.complete;
   return o.exit_code && differ ? kExitCheckFailed : kExitOk;

@@ -6,6 +6,7 @@
 
 #include "cli/case_result_output.h"
 #include "cli/common.h"
+#include "cli/text_wrap.h"
 #include "cli/batch_runner.h"
 #include "model/billing_check.h"
 #include "model/case_reader.h"
@@ -46,7 +47,7 @@ int run_single(const EvaluateOptions& o) {
   std::vector<std::string> warnings = model::billing_warnings(*policy, c);
   ResultExtras x{&why, &deps, &warnings};
   {
-    std::cout << result_text(*policy, c, r, x);
+    std::cout << wrap_lines(result_text(*policy, c, r, x));
   }
   return kExitOk;
 }

@@ -9,6 +9,7 @@
 #include "cli/batch_runner.h"
 #include "cli/case_result_output.h"
 #include "cli/common.h"
+#include "cli/text_wrap.h"
 #include "explain/explainer.h"
 #include "explain/explanation_writer.h"
 #include "model/case_reader.h"
@@ -56,7 +57,7 @@ int run_single(const ExplainOptions& o) {
   explain::Explainer explainer(policy, limits_of(o));
   explain::Explanation e = explainer.explain(c, eo);
   if (o.format == "json") std::cout << explain::explanation_json(*policy, c, e) << "\n";
-  else std::cout << explain::explanation_text(*policy, c, e);
+  else std::cout << wrap_lines(explain::explanation_text(*policy, c, e));
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.h"
+#include "cli/text_wrap.h"
 #include "visualize/atomic_file.h"
 #include "model/json_text.h"
 #include "model/case_writer.h"
@@ -141,7 +142,7 @@ int run_prove(const ProveOptions& o) {
     outcomes.push_back(prover.prove(p));
     violated |= outcomes.back().status == solver::Status::Violated;
   }
-  std::cout << (o.format == "json" ? json_report(*policy, set, outcomes) : text_report(*policy, set, outcomes));
+  std::cout << (o.format == "json" ? json_report(*policy, set, outcomes) : wrap_lines(text_report(*policy, set, outcomes)));
   return violated ? kExitCheckFailed : kExitOk;
 }
 

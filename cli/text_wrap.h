@@ -1,6 +1,9 @@
 // Wrapping text for a terminal (cli layer): words onto lines under a width,
 // continuation lines indented.
 #pragma once
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <string>
 #include <string_view>
 
@@ -39,6 +42,42 @@ inline std::string wrap_text(std::string_view text, const std::string& first, co
     line += word;
   }
   if (line.size() > fresh || out.empty()) flush();
+  return out;
+}
+
+// The width text output wraps at: one less than the terminal's columns when
+// standard output is a terminal (at least 40), else 99 (every line under 100
+// columns, for pipes, files and logs).
+inline size_t output_width() {
+  struct winsize ws {};
+  if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col > 41 ? static_cast<size_t>(ws.ws_col) - 1 : 40;
+  return 99;
+}
+
+// Every line of `text` wider than `width` broken at spaces; its continuation
+// lines indented two past the line's own indentation. Lines that fit are kept
+// as they are (tables, the JSON of `--format json` is never passed here).
+inline std::string wrap_lines(std::string_view text, size_t width = output_width()) {
+  std::string out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t nl = text.find('\n', at);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(at, end - at);
+    if (line.size() <= width) {
+      out += line;
+      if (nl != std::string_view::npos) out += '\n';
+    } else {
+      size_t indent = line.find_first_not_of(' ');
+      if (indent == std::string_view::npos) indent = 0;
+      std::string lead(indent, ' ');
+      std::string wrapped = wrap_text(line.substr(indent), lead, lead + "  ", width);
+      if (nl == std::string_view::npos && !wrapped.empty()) wrapped.pop_back();
+      out += wrapped;
+    }
+    at = nl == std::string_view::npos ? text.size() : nl + 1;
+  }
   return out;
 }
 

@@ -12,7 +12,7 @@ namespace {
 // Drop what changes without a behaviour change: the policy's hash.
 std::string normalize(const std::string& s) {
   std::string t = std::regex_replace(s, std::regex("[0-9a-f]{64}"), "<sha256>");
-  return std::regex_replace(t, std::regex("policy sha256 [0-9a-f]{12}"), "policy sha256 <sha256>");
+  return std::regex_replace(t, std::regex("policy sha256(\\s+)[0-9a-f]{12}"), "policy sha256$1<sha256>");
 }
 }  // namespace
 

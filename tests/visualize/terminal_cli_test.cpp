@@ -3,6 +3,7 @@
 // --format mermaid from the command line.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <sstream>
 
 #include "visualize_support.h"
@@ -52,6 +53,31 @@ TEST_CASE("every --help fits in 80 columns", "[terminal]") {
     while (std::getline(in, line)) {
       INFO(line);
       CHECK(line.size() <= 80);
+    }
+  }
+}
+
+TEST_CASE("text output fits in 100 columns when not a terminal: evaluate, explain, analyze, diff, prove", "[terminal]") {
+  Scratch s;
+  std::vector<std::string> commands{"analyze", "prove", "diff CMM-607 L34106",
+                                    "evaluate " + std::string(PP_SOURCE_DIR) + "/model/policies/medicare-lcd-L34106.example-case.json --policy L34106"};
+  for (const auto& e : std::filesystem::directory_iterator(std::string(PP_SOURCE_DIR) + "/tests/golden/cli")) {
+    std::string f = e.path().string();
+    if (f.size() < 10 || f.compare(f.size() - 10, 10, ".case.json") != 0) continue;
+    commands.push_back("evaluate " + f);
+    commands.push_back("explain " + f);
+  }
+  CHECK(commands.size() >= 20);
+  for (const auto& cmd : commands) {
+    auto r = vtest::run(cmd, s.dir);
+    INFO("policyproof " << cmd);
+    CHECK(r.exit_code <= 1);
+    CHECK(vtest::count_lines(r.out) > 1);
+    std::istringstream in(r.out);
+    std::string line;
+    while (std::getline(in, line)) {
+      INFO(line);
+      CHECK(line.size() < 100);
     }
   }
 }
