@@ -221,7 +221,10 @@ PolicyChanges compare_policies(const model::Policy& op, const model::Policy& np)
   } else {
     out.old_name = base_name(op.file);
     out.new_name = base_name(np.file);
-    if (out.old_name == out.new_name) { out.old_name = "OLD"; out.new_name = "NEW"; }
+    if (out.old_name == out.new_name) {  // two copies of one file name: where they are
+      out.old_name = op.file == np.file ? "OLD" : op.file;
+      out.new_name = op.file == np.file ? "NEW" : np.file;
+    }
   }
   std::vector<std::string> new_ids, old_ids;
   for (const auto& c : np.criteria) new_ids.push_back(c.id);
