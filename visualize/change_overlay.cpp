@@ -92,8 +92,10 @@ void compare_criterion(const model::Policy& op, const model::Criterion& a, const
     add(w, w);
   }
   if (a.combinator == model::Combinator::Leaf && b.combinator == model::Combinator::Leaf) {
+    // Compared in canonical form, as `diff` does: layout and equivalent
+    // spellings are no change; shown as written.
     std::string wa = squeeze(a.when_source), wb = squeeze(b.when_source);
-    if (wa != wb) {
+    if (solver::criterion_condition(a, op) != solver::criterion_condition(b, np)) {
       auto [sa, sb] = short_pair(wa, wb);
       add("condition `" + sa + "` -> `" + sb + "`", "condition `" + wa + "` -> `" + wb + "`");
     }
@@ -248,6 +250,22 @@ PolicyChanges compare_policies(const model::Policy& op, const model::Policy& np)
   return out;
 }
 
+void note_decision_effects(PolicyChanges& changes, const solver::DecisionDiff& d) {
+  changes.regions = d.regions.size();
+  for (auto& ch : changes.criteria) {
+    ch.regions = 0;
+    for (const auto& r : d.regions)
+      for (const auto& cv : r.criteria)
+        if (cv.id == ch.id && (cv.redefined || !cv.before || !cv.after)) {
+          ++ch.regions;
+          break;
+        }
+    if (ch.regions > 0) ch.alters_decisions = true;
+    else if (d.complete) ch.alters_decisions = false;
+    else ch.alters_decisions.reset();
+  }
+}
+
 model::Policy merge_for_drawing(const model::Policy& op, const model::Policy& np, const PolicyChanges& changes) {
   model::Policy m = np;
   m.version = changes.old_name + " -> " + changes.new_name;
@@ -363,13 +381,19 @@ void mark_changes(View& v, const DecisionGraph& dg, const PolicyChanges& changes
     const CriterionChange* ch = changes.find(n.id);
     if (!ch) continue;
     n.change = ch->mark;
+    // " (alters decisions)" or " (alters no decision)", when known.
+    std::string effect;
+    if (ch->alters_decisions) effect = *ch->alters_decisions ? " (alters decisions)" : " (alters no decision)";
+    if (ch->alters_decisions && *ch->alters_decisions)
+      n.tooltip = "decided differently in " + std::to_string(ch->regions) + " of the " +
+                  std::to_string(changes.regions) + " regions where the versions differ\n" + n.tooltip;
     switch (ch->mark) {
       case ChangeMark::Added:
-        n.label += "\n+ added";
+        n.label += "\n+ added" + effect;
         n.tooltip = "added in " + changes.new_name + "\n" + n.tooltip;
         break;
       case ChangeMark::Removed:
-        n.label += std::string("\n") + kMinus + " removed";
+        n.label += std::string("\n") + kMinus + " removed" + effect;
         n.tooltip = "removed: in " + changes.old_name + " only\n" + n.tooltip;
         break;
       case ChangeMark::Changed: {
@@ -378,6 +402,7 @@ void mark_changes(View& v, const DecisionGraph& dg, const PolicyChanges& changes
         size_t arrow = line.find("` -> `");
         if (line.size() > 40 && arrow != std::string::npos) line.replace(arrow, 6, "`\n-> `");
         if (ch->what.size() > 1) line += "\n(and " + std::to_string(ch->what.size() - 1) + " more)";
+        if (!effect.empty()) line += "\n" + effect.substr(1);
         n.label += "\n" + line;
         std::string tip = "changed from " + changes.old_name + " to " + changes.new_name + ":";
         for (const auto& d : ch->detail) tip += "\n- " + d;
@@ -415,6 +440,28 @@ void mark_changes(View& v, const DecisionGraph& dg, const PolicyChanges& changes
       }
     }
   }
+  // An overview's exclusion group counts its criteria: NEW's, not NEW's and
+  // the removed ones (and what OLD had, when that differs).
+  for (auto& n : v.nodes) {
+    auto vit = dg.vertex_by_id.find(n.id);
+    if (n.kind != NodeKind::ExclusionGroup || vit == dg.vertex_by_id.end()) continue;
+    size_t total = 0, removed = 0, added = 0;
+    for (auto [e, end] = boost::in_edges(vit->second, g); e != end; ++e) {
+      if (g[*e].kind != EdgeKind::Excludes) continue;
+      ++total;
+      const CriterionChange* ch = changes.find(g[boost::source(*e, g)].id);
+      removed += ch && ch->mark == ChangeMark::Removed;
+      added += ch && ch->mark == ChangeMark::Added;
+    }
+    std::string count_line = "\n" + std::to_string(total) + (total == 1 ? " criterion:" : " criteria:");
+    size_t at = n.label.find(count_line);
+    if (at == std::string::npos || removed == 0) continue;
+    size_t end = n.label.find('\n', at + 1);
+    size_t now = total - removed, before = total - added;
+    std::string line = "\n" + std::to_string(now) + (now == 1 ? " criterion: it excludes" : " criteria: any one excludes");
+    if (before != now) line += " (was " + std::to_string(before) + ")";
+    n.label.replace(at, end == std::string::npos ? std::string::npos : end - at, line);
+  }
   for (auto& n : v.nodes) {
     auto it = inside.find(n.id);
     if (it == inside.end()) continue;
@@ -428,8 +475,10 @@ void mark_changes(View& v, const DecisionGraph& dg, const PolicyChanges& changes
   v.title += "\nchanges from " + changes.old_name + " to " + changes.new_name + ": " + changes.summary();
 }
 
-View make_change_view(const model::Policy& op, const model::Policy& np, const ViewRequest& r) {
+View make_change_view(const model::Policy& op, const model::Policy& np, const ViewRequest& r,
+                      const solver::DecisionDiff* decisions) {
   PolicyChanges changes = compare_policies(op, np);
+  if (decisions) note_decision_effects(changes, *decisions);
   model::Policy merged = merge_for_drawing(op, np, changes);
   DecisionGraph dg = build_decision_graph(merged);
   View v = make_view(dg, merged, r);

@@ -6,11 +6,13 @@
 // so any view (overview, pathway, exclusions, full) can show them.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/policy.h"
+#include "solver/policy_differ.h"
 #include "visualize/decision_graph.h"
 #include "visualize/views.h"
 
@@ -27,6 +29,11 @@ struct CriterionChange {
   std::vector<std::string> what;
   // Changed: the same with the whole old and new texts (for tooltips).
   std::vector<std::string> detail;
+  // With note_decision_effects: whether the change alters some decision (it
+  // is changed itself in a region of cases the versions decide differently),
+  // and in how many regions; nullopt when not known.
+  std::optional<bool> alters_decisions;
+  size_t regions = 0;
 };
 
 struct PolicyChanges {
@@ -35,12 +42,18 @@ struct PolicyChanges {
   const CriterionChange* find(std::string_view id) const;  // nullptr when unchanged or unknown
   size_t count(ChangeMark m) const;
   std::string summary() const;  // "1 added, 1 removed, 1 changed" or "no criterion changed"
+  size_t regions = 0;  // with note_decision_effects: regions of cases decided differently
 };
 
 // Compares two versions of one policy by criterion id. Two different
 // policies (different `policy.id`s) cannot be compared criterion by
 // criterion: a DiagnosticError located at NEW's file.
 PolicyChanges compare_policies(const model::Policy& old_policy, const model::Policy& new_policy);
+
+// Which changes alter a decision, from the regions of cases the two versions
+// decide differently (solver::diff_decisions): a criterion altered in a
+// region does. When the diff is incomplete, only "alters" is known.
+void note_decision_effects(PolicyChanges& changes, const solver::DecisionDiff& d);
 
 // NEW with OLD's removed criteria put back (children before parents, a
 // removed part inside the ALL/ANY that held it, a removed pathway or
@@ -56,9 +69,10 @@ model::Policy merge_for_drawing(const model::Policy& old_policy, const model::Po
 // changed. Appends the summary to the title.
 void mark_changes(View& v, const DecisionGraph& merged, const PolicyChanges& changes);
 
-// The view of a change: compare, merge, build, make_view, mark. Throws what
-// compare_policies and make_view throw.
-View make_change_view(const model::Policy& old_policy, const model::Policy& new_policy, const ViewRequest& r);
+// The view of a change: compare, (note the decision effects,) merge, build,
+// make_view, mark. Throws what compare_policies and make_view throw.
+View make_change_view(const model::Policy& old_policy, const model::Policy& new_policy, const ViewRequest& r,
+                      const solver::DecisionDiff* decisions = nullptr);
 
 // For the writers. The DOT look of a marked node (fill, border, class, and
 // for a removed one an HTML label with its words struck through, kept under

@@ -15,6 +15,7 @@
 
 #include "model/diagnostic.h"
 #include "model/policy.h"
+#include "solver/policy_differ.h"
 #include "visualize/change_overlay.h"
 #include "visualize/mermaid_writer.h"
 #include "visualize/views.h"
@@ -42,7 +43,8 @@ void replace_once(std::string& s, const std::string& from, const std::string& to
 
 // The bundled policy, edited: the acute duration condition `<= 6` -> `<= 8`,
 // the part `IN.NM.acute.correlates` dropped (criterion and the ALL's list),
-// an exclusion `CI.discitis` added.
+// an exclusion `CI.discitis` added, a title reworded (no decision changes),
+// a condition's `or` reordered (no change at all).
 std::string edited_policy_text() {
   std::string s = vtest::slurp(kBundledYaml);
   REQUIRE_FALSE(s.empty());
@@ -57,6 +59,10 @@ std::string edited_policy_text() {
   replace_once(s, "  - id: CI.cardiopulmonary\n",
                "  - id: CI.discitis\n    section: CMM.SP.NI.607.3\n    kind: exclusion\n    category: contraindication\n"
                "    title: discitis\n    text: \"discitis\"\n    when: infections.discitis\n\n  - id: CI.cardiopulmonary\n");
+  replace_once(s, "    title: severe cardiopulmonary disease\n", "    title: severe heart or lung disease\n");
+  // The same condition spelt otherwise: no change.
+  replace_once(s, "    when: conservative_care.analgesic_weeks >= 4 or conservative_care.analgesics_contraindicated or @GG.urgent.waiver\n",
+               "    when: conservative_care.analgesics_contraindicated or @GG.urgent.waiver or conservative_care.analgesic_weeks >= 4\n");
   return s;
 }
 
@@ -65,6 +71,7 @@ const std::map<std::string, std::string> kExpected = {
     {"IN.NM.acute", "changed"},
     {"IN.NM.acute.correlates", "removed"},
     {"CI.discitis", "added"},
+    {"CI.cardiopulmonary", "changed"},
 };
 
 // The change mark in a DOT class attribute ("condition changed" -> changed).
@@ -103,7 +110,7 @@ TEST_CASE("compare_policies names exactly the criteria added, removed and change
   std::map<std::string, std::string> got;
   for (const auto& c : ch.criteria) got[c.id] = visualize::to_string(c.mark);
   CHECK(got == kExpected);
-  CHECK(ch.summary() == "1 added, 1 removed, 2 changed");
+  CHECK(ch.summary() == "1 added, 1 removed, 3 changed");
   const auto* d = ch.find("IN.NM.acute.duration");
   REQUIRE(d);
   REQUIRE(d->what.size() == 1);
@@ -183,7 +190,7 @@ TEST_CASE("the picture of a change: labels lead with words, say what changed; th
   CHECK(std::regex_search(dot, std::regex(R"re("IN\.NM\.acute\.correlates" -> "IN\.NM\.acute" \[class="part removed", color="#b71c1c", style="dashed"\])re")));
   // A small legend, and the summary in the title.
   CHECK(dot.find("\"legend.changes\"") != std::string::npos);
-  CHECK(v.title.find("changes from cmm-607.yaml to edited.yaml: 1 added, 1 removed, 2 changed") != std::string::npos);
+  CHECK(v.title.find("changes from cmm-607.yaml to edited.yaml: 1 added, 1 removed, 3 changed") != std::string::npos);
 
   // Unchanged is neutral: white, grey border.
   CHECK(nodes["IN.NM.pain"]["fillcolor"] == "#ffffff");
@@ -200,6 +207,37 @@ TEST_CASE("the picture of a change: labels lead with words, say what changed; th
     CHECK(got["decision"] == "unchanged");
     for (const auto& n : ov.nodes)
       if (n.id == "exclusions.contraindication") CHECK(n.label.find("changes inside: 1 added") != std::string::npos);
+  }
+}
+
+TEST_CASE("each change says whether it alters a decision (the regions `diff` finds)", "[diff]") {
+  Scratch s;
+  vtest::spit(s.path("edited.yaml"), edited_policy_text());
+  std::shared_ptr<const model::Policy> old_p = model::load_bundled_policy();
+  std::shared_ptr<const model::Policy> new_p = model::load_policy_file(s.path("edited.yaml"));
+  solver::DecisionDiff d = solver::diff_decisions(old_p, new_p);
+  REQUIRE(d.complete);
+  REQUIRE_FALSE(d.regions.empty());
+  visualize::PolicyChanges ch = visualize::compare_policies(*old_p, *new_p);
+  visualize::note_decision_effects(ch, d);
+  std::map<std::string, bool> alters;
+  for (const auto& c : ch.criteria) {
+    INFO(c.id);
+    REQUIRE(c.alters_decisions.has_value());
+    alters[c.id] = *c.alters_decisions;
+  }
+  CHECK(alters == std::map<std::string, bool>{{"IN.NM.acute.duration", true},
+                                              {"IN.NM.acute", true},
+                                              {"IN.NM.acute.correlates", true},
+                                              {"CI.discitis", true},
+                                              {"CI.cardiopulmonary", false}});
+  auto v = visualize::make_change_view(*old_p, *new_p, {visualize::ViewKind::Exclusions, ""}, &d);
+  for (const auto& n : v.nodes) {
+    if (n.id == "CI.cardiopulmonary") CHECK(n.label == "severe heart or lung disease\nchanged: title\n(alters no decision)");
+    if (n.id == "CI.discitis") {
+      CHECK(n.label == "discitis\n+ added (alters decisions)");
+      CHECK(n.tooltip.rfind("added in edited.yaml\ndecided differently in ", 0) == 0);
+    }
   }
 }
 
@@ -223,6 +261,7 @@ TEST_CASE("render --diff as users run it", "[diff]") {
   CHECK(svg.find("<g id=\"IN.NM.acute.duration\" class=\"node condition changed\"") != std::string::npos);
   CHECK(svg.find("<g id=\"IN.NM.acute.correlates\" class=\"node condition removed\"") != std::string::npos);
   CHECK(svg.find("text-decoration=\"line-through\"") != std::string::npos);
+  CHECK(svg.find("(alters decisions)") != std::string::npos);
 
   r = vtest::run("render --diff " + kBundledYaml + " " + s.path("edited.yaml") + " --view exclusions --output " + s.path("d.md"), s.dir);
   REQUIRE(r.exit_code == 0);
@@ -244,8 +283,9 @@ TEST_CASE("render --diff as users run it", "[diff]") {
 }
 
 TEST_CASE("the change from the bundled policy to a fixed draft matches its golden DOT and Mermaid", "[diff][golden]") {
-  auto old_p = model::load_bundled_policy();
-  auto new_p = model::load_policy_file(kGolden + "cmm-607-v1.1-draft.yaml");
+  std::shared_ptr<const model::Policy> old_p = model::load_bundled_policy();
+  std::shared_ptr<const model::Policy> new_p = model::load_policy_file(kGolden + "cmm-607-v1.1-draft.yaml");
+  solver::DecisionDiff d = solver::diff_decisions(old_p, new_p);  // as render --diff does
   std::vector<std::pair<std::string, visualize::ViewRequest>> views = {
       {"overview", {visualize::ViewKind::Overview, ""}},
       {"exclusions", {visualize::ViewKind::Exclusions, ""}},
@@ -254,7 +294,11 @@ TEST_CASE("the change from the bundled policy to a fixed draft matches its golde
   };
   for (const auto& [name, request] : views) {
     INFO(name);
-    visualize::View v = visualize::make_change_view(*old_p, *new_p, request);
+    visualize::View v = visualize::make_change_view(*old_p, *new_p, request, &d);
+    if (name == "overview")  // NEW's count, and OLD's
+      for (const auto& n : v.nodes)
+        if (n.id == "exclusions.contraindication")
+          CHECK(n.label == "Contraindications\n14 criteria: any one excludes\nchanges inside: 1 added, 1 removed");
     CHECK(vtest::matches_golden(kGolden + "diff-" + name + ".expected.dot", visualize::write_view_dot(v)));
     CHECK(vtest::matches_golden(kGolden + "diff-" + name + ".expected.mmd", visualize::write_mermaid(v)));
   }
