@@ -168,7 +168,7 @@ TEST_CASE("every view marks exactly the changed criteria, in DOT and in Mermaid"
   }
 }
 
-TEST_CASE("the picture of a change: labels lead with words, say what changed; the removed part stays in place",
+TEST_CASE("the picture of a change: labels lead with words and say what changed, the removed part stays in place",
           "[diff]") {
   Scratch s;
   vtest::spit(s.path("edited.yaml"), edited_policy_text());
@@ -210,7 +210,7 @@ TEST_CASE("the picture of a change: labels lead with words, say what changed; th
   }
 }
 
-TEST_CASE("each change says whether it alters a decision (the regions `diff` finds)", "[diff]") {
+TEST_CASE("each change says whether it alters a decision (from the regions diff finds)", "[diff]") {
   Scratch s;
   vtest::spit(s.path("edited.yaml"), edited_policy_text());
   std::shared_ptr<const model::Policy> old_p = model::load_bundled_policy();
