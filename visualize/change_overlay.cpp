@@ -101,13 +101,19 @@ void compare_criterion(const model::Policy& op, const model::Criterion& a, const
     }
   }
   if (a.combinator != model::Combinator::Leaf && b.combinator != model::Combinator::Leaf) {
+    // Words in the label, ids in the tooltip.
     std::vector<std::string> ca = child_ids(op, a), cb = child_ids(np, b);
-    std::string parts;
+    std::string parts, part_ids;
+    auto note = [&](const std::string& sign, const model::Policy& p, const std::string& id) {
+      const model::Criterion& c = p.criteria[static_cast<size_t>(p.find_criterion(id))];
+      parts += (parts.empty() ? "" : ", ") + sign + " " + (c.title.empty() ? id : c.title);
+      part_ids += (part_ids.empty() ? "" : ", ") + sign + " " + id + (c.title.empty() ? "" : " (" + c.title + ")");
+    };
     for (const auto& id : cb)
-      if (std::find(ca.begin(), ca.end(), id) == ca.end()) parts += (parts.empty() ? "+ " : ", + ") + id;
+      if (std::find(ca.begin(), ca.end(), id) == ca.end()) note("+", np, id);
     for (const auto& id : ca)
-      if (std::find(cb.begin(), cb.end(), id) == cb.end()) parts += (parts.empty() ? "" : ", ") + (kMinus + (" " + id));
-    if (!parts.empty()) add("parts: " + parts, "parts: " + parts);
+      if (std::find(cb.begin(), cb.end(), id) == cb.end()) note(kMinus, op, id);
+    if (!parts.empty()) add("parts: " + parts, "parts: " + part_ids);
   }
   if (a.kind != b.kind) {
     std::string w = std::string("kind: ") + model::to_string(a.kind) + " -> " + model::to_string(b.kind);
@@ -268,7 +274,7 @@ void note_decision_effects(PolicyChanges& changes, const solver::DecisionDiff& d
 
 model::Policy merge_for_drawing(const model::Policy& op, const model::Policy& np, const PolicyChanges& changes) {
   model::Policy m = np;
-  m.version = changes.old_name + " -> " + changes.new_name;
+  m.version = changes.old_name + " to " + changes.new_name;
   std::set<std::string> removed;
   for (const auto& c : changes.criteria)
     if (c.mark == ChangeMark::Removed) removed.insert(c.id);

@@ -58,7 +58,7 @@ void note_decision_effects(PolicyChanges& changes, const solver::DecisionDiff& d
 // NEW with OLD's removed criteria put back (children before parents, a
 // removed part inside the ALL/ANY that held it, a removed pathway or
 // exclusion among NEW's), for drawing only: removed conditions keep their
-// words, not their `when`. Versions read "OLD -> NEW".
+// words, not their `when`. Versions read "OLD to NEW".
 model::Policy merge_for_drawing(const model::Policy& old_policy, const model::Policy& new_policy,
                                 const PolicyChanges& changes);
 

@@ -118,7 +118,8 @@ TEST_CASE("compare_policies names exactly the criteria added, removed and change
   const auto* acute = ch.find("IN.NM.acute");
   REQUIRE(acute);
   REQUIRE(acute->what.size() == 1);
-  CHECK(acute->what[0] == "parts: \xE2\x88\x92 IN.NM.acute.correlates");
+  CHECK(acute->what[0] == "parts: \xE2\x88\x92 correlates with fracture level");  // words
+  CHECK(acute->detail[0] == "parts: \xE2\x88\x92 IN.NM.acute.correlates (correlates with fracture level)");
   // Same versions and file names: where the files are tells them apart.
   CHECK(ch.old_name == old_p->file);
   CHECK(ch.new_name == s.path("cmm-607.yaml"));
@@ -183,7 +184,7 @@ TEST_CASE("the picture of a change: labels lead with words and say what changed,
   CHECK(changed["label"].find("-> `pain.duration_weeks <= 8`") != std::string::npos);
   CHECK(changed["fillcolor"] == "#ffe3a1");
   CHECK(changed["tooltip"].find("IN.NM.acute.duration") != std::string::npos);  // the id in the tooltip
-  CHECK(nodes["IN.NM.acute"]["label"].find("changed: parts: \xE2\x88\x92 IN.NM.acute.correlates") != std::string::npos);
+  CHECK(nodes["IN.NM.acute"]["label"].find("changed: parts: \xE2\x88\x92 correlates with fracture level") != std::string::npos);
 
   // The removed part: struck through (an HTML label), red, its edge to the ALL that held it dashed.
   CHECK(std::regex_search(dot, std::regex(R"re("IN\.NM\.acute\.correlates" \[[^\n]*label=<<S>correlates with fracture level</S><BR/><B>\xE2\x88\x92 removed</B>>)re")));
