@@ -9,8 +9,10 @@
 
 #include "cli/common.h"
 #include "solver/case_engine.h"
+#include "solver/policy_differ.h"
 #include "visualize/atomic_file.h"
 #include "visualize/case_overlay.h"
+#include "visualize/change_overlay.h"
 #include "visualize/decision_graph.h"
 #include "visualize/dot_writer.h"
 #include "visualize/graphviz_renderer.h"
@@ -27,6 +29,7 @@ struct RenderOptions {
   std::string format;
   std::string output;
   std::vector<std::string> view;  // overview | pathway ID | exclusions | full
+  std::vector<std::string> diff;  // OLD NEW: two versions of one policy
   bool assume_absent = false;
 };
 
@@ -72,6 +75,34 @@ visualize::ViewRequest choose_view(const RenderOptions& o) {
   return r;
 }
 
+void write_output(const RenderOptions& o, const std::string& bytes) {
+  if (o.output == "-") {
+    std::fwrite(bytes.data(), 1, bytes.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    visualize::write_file_atomically(o.output, bytes);
+  }
+}
+
+// --diff OLD NEW: the criteria added, removed and changed, in the view asked for.
+int run_diff(const RenderOptions& o, const visualize::ViewRequest& view, bool mermaid, bool fenced,
+             visualize::Format format) {
+  auto old_policy = load_policy_option(o.diff[0]);
+  auto new_policy = load_policy_option(o.diff[1]);
+  // Which changes alter a decision: the regions `diff` finds (a fraction of a second).
+  solver::DecisionDiff decisions = solver::diff_decisions(old_policy, new_policy);
+  visualize::View v;
+  try {
+    v = visualize::make_change_view(*old_policy, *new_policy, view, &decisions);
+  } catch (const visualize::ViewError& e) {
+    usage_error("policyproof render", e.what());
+  }
+  std::string bytes = mermaid ? visualize::write_mermaid(v) : visualize::render(visualize::write_view_dot(v), format);
+  if (fenced) bytes = "```mermaid\n" + bytes + "```\n";
+  write_output(o, bytes);
+  return kExitOk;
+}
+
 int run(const RenderOptions& o) {
   // Every check of the input comes before anything is written.
   visualize::ViewRequest view = choose_view(o);
@@ -80,6 +111,11 @@ int run(const RenderOptions& o) {
   const bool fenced = mermaid && o.format.empty() && ends_with_ci(o.output, ".md");
   visualize::Format format = mermaid ? visualize::Format::Dot : choose_format(o);
   if (o.output != "-") visualize::check_writable(o.output);
+  if (!o.diff.empty()) {
+    if (!o.case_file.empty() || !o.policy.empty())
+      usage_error("policyproof render", "--diff OLD NEW names both policies: it takes neither --policy nor --case");
+    return run_diff(o, view, mermaid, fenced, format);
+  }
   auto policy = load_policy_option(o.policy);
   visualize::DecisionGraph graph = visualize::build_decision_graph(*policy);
 
@@ -130,6 +166,8 @@ CommandRunner add_render_command(CLI::App& app) {
   cmd->add_option("--policy", o->policy, "policy file (default: the bundled CMM-607 model)");
   cmd->add_option("--format", o->format, "svg, png, pdf, dot or mermaid (default: from the --output name)");
   cmd->add_option("--view", o->view, "overview | pathway ID | exclusions | full (default: full)")->expected(1, 2);
+  cmd->add_option("--diff", o->diff, "OLD NEW: draw what changed between two versions of a policy (files or bundled ids)")
+      ->expected(2);
   cmd->add_option("--output,-o", o->output, "the file to write (`-` for standard output, with --format)")->required();
   cmd->add_flag("--assume-absent", o->assume_absent, "with --case: treat every absent boolean as false and every absent number as 0");
   return [o] { return guarded([&] { return run(*o); }); };

@@ -5,6 +5,7 @@
 // with words (the criterion title); ids go in the tooltip. Generic over any
 // policy: it is built from the decision graph alone.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,6 +33,9 @@ struct ViewError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// What a version changed about a node (render --diff; change_overlay.h).
+enum class ChangeMark : std::uint8_t { None, Unchanged, Added, Removed, Changed, ChangedInside };
+
 struct ViewNode {
   std::string id;       // criterion id or synthetic id of the decision graph
   std::string label;    // words first, lines separated by '\n'
@@ -41,6 +45,7 @@ struct ViewNode {
   bool exclusion_like = false;
   int cluster = -1;     // index in View::clusters
   std::optional<model::Tri> value;  // with a case
+  ChangeMark change = ChangeMark::None;  // with render --diff
 };
 
 struct ViewCluster {
