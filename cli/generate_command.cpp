@@ -41,6 +41,7 @@ CommandRunner add_generate_command(CLI::App& app) {
     model::GeneratorOptions gen;
     std::string policy;
     bool mcdc = false;
+    bool all_facts = false;
     std::string output;
     double timeout_s = 5;
     std::string seed;
@@ -52,6 +53,8 @@ CommandRunner add_generate_command(CLI::App& app) {
   cmd->add_option("--unknown-rate", o->gen.unknown_rate, "chance that a fact is left absent (partial cases)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--policy", o->policy, "policy file (default: the bundled CMM-607 model)");
+  cmd->add_flag("--all-facts", o->all_facts,
+                "state every fact of the vocabulary, also those the policy never reads (default: only those it reads)");
   cmd->add_flag("--mcdc", o->mcdc, "an MC/DC suite from the policy's encoding instead, written as a test file for `test`");
   cmd->add_option("--output", o->output, "--mcdc: write the test file to FILE (the coverage report goes to stdout)");
   cmd->add_option("--timeout", o->timeout_s, "--mcdc: seconds per solver query (default 5)")->check(CLI::Range(0.0, 86400.0));
@@ -64,6 +67,7 @@ CommandRunner add_generate_command(CLI::App& app) {
         limits.timeout_ms = static_cast<unsigned>(o->timeout_s * 1000);
         return run_generate_mcdc(policy, o->output, limits);
       }
+      o->gen.all_facts = o->all_facts;
       model::CaseGenerator gen(*policy, o->gen);
       std::string out;
       for (long i = 0; i < o->count; ++i) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/evaluator.h"
+#include "model/facts_read.h"
 
 namespace pp::model {
 
@@ -85,6 +86,14 @@ Case CaseGenerator::next() {
       std::vector<int> atoms;
       collect_atoms(r.expr, atoms);
       if (!atoms.empty()) c.set(atoms.back(), 1.0);
+    }
+  }
+  if (!options_.all_facts) {
+    if (read_.empty()) read_ = facts_read(policy_);
+    for (const Slot& s : v.slots) {
+      if (read_[static_cast<size_t>(s.fact)]) continue;
+      for (int a : s.atoms) c.unset(a);
+      if (v.facts[s.fact].type == FactType::CodeList) c.cpt.clear();
     }
   }
   if (options_.unknown_rate > 0) {

@@ -17,6 +17,10 @@ struct GeneratorOptions {
   double unknown_rate = 0.0;   // chance that a slot is left absent (partial cases)
   double member_rate = 0.12;   // chance that a group member (finding, contraindication) is true
   int max_levels = 3;
+  // false: only the facts the policy reads are stated (facts_read.h); the
+  // others of a shared vocabulary are left out (drawn all the same, so a seed
+  // gives the same values either way).
+  bool all_facts = true;
 };
 
 class CaseGenerator {
@@ -33,6 +37,7 @@ class CaseGenerator {
  private:
   const Policy& policy_;
   GeneratorOptions options_;
+  std::vector<char> read_;  // facts the policy reads (all_facts false), made on first use
   std::mt19937_64 rng_;
   std::vector<std::vector<double>> boundaries_;  // per atom
   long count_ = 0;

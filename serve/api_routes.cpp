@@ -7,7 +7,7 @@
 #include "explain/explanation_writer.h"
 #include "model/diagnostic.h"
 #include "model/embedded_files.h"
-#include "model/expr.h"
+#include "model/facts_read.h"
 #include "model/sha256.h"
 #include "serve/assets.h"
 #include "serve/audit_log.h"
@@ -93,16 +93,7 @@ json policy_detail(const LoadedPolicy& lp) {
   j["ambiguities"] = ambiguities;
   // Which facts the policy reads, under any of its readings: a vocabulary
   // shared by two payers has facts one of them never looks at.
-  std::vector<char> read(p.vocab.facts.size(), 0);
-  auto mark = [&](const model::Expr& e) {
-    std::vector<int> atoms;
-    model::collect_atoms(e, atoms);
-    for (int a : atoms) read[static_cast<size_t>(p.vocab.atoms[static_cast<size_t>(a)].fact)] = 1;
-  };
-  for (const auto& c : p.criteria) mark(c.expr);
-  for (const auto& a : p.ambiguities)
-    for (const auto& r : a.readings)
-      for (const auto& x : r.exprs) mark(x.expr);
+  std::vector<char> read = model::facts_read(p);
   json facts = json::array();
   for (const auto& f : p.vocab.facts) {
     json fj{{"path", f.path}, {"type", type_name(f.type)}, {"kind", model::to_string(f.kind)},
