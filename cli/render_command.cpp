@@ -61,11 +61,13 @@ visualize::ViewRequest choose_view(const RenderOptions& o) {
   auto k = visualize::parse_view(o.view[0]);
   if (!k)
     usage_error("policyproof render",
-                "unknown view `" + o.view[0] + "` for --view (expected overview, pathway ID, exclusions or full)");
+                "unknown view `" + o.view[0] + "` for --view (expected overview, pathway ID, exclusions, path or full)");
   r.kind = *k;
   if (r.kind == visualize::ViewKind::Pathway) {
     if (o.view.size() < 2) usage_error("policyproof render", "--view pathway needs the pathway's id (--view pathway ID)");
     r.pathway = o.view[1];
+  } else if (r.kind == visualize::ViewKind::Path && o.case_file.empty()) {
+    usage_error("policyproof render", "--view path needs a case (--view path --case FILE)");
   } else if (o.view.size() > 1) {
     usage_error("policyproof render", "--view " + o.view[0] + " takes no id (got `" + o.view[1] + "`)");
   }
@@ -84,6 +86,7 @@ int run(const RenderOptions& o) {
   visualize::DecisionGraph graph = visualize::build_decision_graph(*policy);
 
   std::optional<visualize::CaseOverlay> overlay;
+  std::optional<visualize::View> path_view;
   if (!o.case_file.empty()) {
     model::Case c = read_case_file(*policy, o.case_file);
     if (o.assume_absent) model::assume_absent(*policy, c);
@@ -91,6 +94,7 @@ int run(const RenderOptions& o) {
     solver::CaseResult r = engine.evaluate(c);
     std::string case_id = c.has_case_id ? c.case_id : o.case_file == "-" ? "<stdin>" : o.case_file;
     overlay = visualize::overlay_case(graph, *policy, r, case_id);
+    if (view.kind == visualize::ViewKind::Path) path_view = visualize::make_path_view(graph, *policy, c, r, case_id);
   }
   const visualize::CaseOverlay* ov = overlay ? &*overlay : nullptr;
   std::string dot;
@@ -98,7 +102,7 @@ int run(const RenderOptions& o) {
   if (mermaid || view.kind != visualize::ViewKind::Full) {
     visualize::View v;
     try {
-      v = visualize::make_view(graph, *policy, view, ov);
+      v = path_view ? std::move(*path_view) : visualize::make_view(graph, *policy, view, ov);
     } catch (const visualize::ViewError& e) {
       usage_error("policyproof render", e.what());
     }
@@ -129,7 +133,7 @@ CommandRunner add_render_command(CLI::App& app) {
   cmd->add_option("--case", o->case_file, "case JSON file whose path to draw (`-` for standard input)");
   cmd->add_option("--policy", o->policy, "policy file (default: the bundled CMM-607 model)");
   cmd->add_option("--format", o->format, "svg, png, pdf, dot or mermaid (default: from the --output name)");
-  cmd->add_option("--view", o->view, "overview | pathway ID | exclusions | full (default: full)")->expected(1, 2);
+  cmd->add_option("--view", o->view, "overview | pathway ID | exclusions | path (with --case) | full (default: full)")->expected(1, 2);
   cmd->add_option("--output,-o", o->output, "the file to write (`-` for standard output, with --format)")->required();
   cmd->add_flag("--assume-absent", o->assume_absent, "with --case: treat every absent boolean as false and every absent number as 0");
   return [o] { return guarded([&] { return run(*o); }); };
