@@ -28,6 +28,8 @@ struct RenderOptions {
   std::string output;
   std::vector<std::string> view;  // overview | pathway ID | exclusions | full
   bool assume_absent = false;
+  std::string page;  // letter | a4 | a3 (pdf, png)
+  bool landscape = false;
 };
 
 // Mermaid is text written here, not a Graphviz format: chosen by --format
@@ -81,6 +83,16 @@ int run(const RenderOptions& o) {
                        (o.format.empty() && (ends_with_ci(o.output, ".mmd") || ends_with_ci(o.output, ".md")));
   const bool fenced = mermaid && o.format.empty() && ends_with_ci(o.output, ".md");
   visualize::Format format = mermaid ? visualize::Format::Dot : choose_format(o);
+  std::optional<visualize::PageSetup> paper;
+  if (!o.page.empty()) {
+    auto size = visualize::parse_page_size(o.page);
+    if (!size) usage_error("policyproof render", "unknown page size `" + o.page + "` for --page (expected letter, a4 or a3)");
+    if (mermaid || (format != visualize::Format::Pdf && format != visualize::Format::Png))
+      usage_error("policyproof render", "--page is for pdf and png pictures (an svg fits its window by itself)");
+    paper = visualize::PageSetup{*size, o.landscape};
+  } else if (o.landscape) {
+    usage_error("policyproof render", "--landscape needs --page letter|a4|a3");
+  }
   if (o.output != "-") visualize::check_writable(o.output);
   auto policy = load_policy_option(o.policy);
   visualize::DecisionGraph graph = visualize::build_decision_graph(*policy);
@@ -115,7 +127,16 @@ int run(const RenderOptions& o) {
   } else {
     dot = visualize::write_dot(graph, *policy, ov);  // the full graph, as before
   }
-  if (!mermaid) bytes = visualize::render(dot, format);
+  if (paper) {
+    try {
+      bytes = visualize::render_on_pages(dot, format, *paper).bytes;
+    } catch (const visualize::PageError& e) {
+      usage_error("policyproof render", e.what());
+    }
+  } else if (!mermaid) {
+    bytes = visualize::render(dot, format);
+    if (format == visualize::Format::Svg) bytes = visualize::fit_svg_to_window(bytes);
+  }
   if (o.output == "-") {
     std::fwrite(bytes.data(), 1, bytes.size(), stdout);
     std::fflush(stdout);
@@ -135,6 +156,8 @@ CommandRunner add_render_command(CLI::App& app) {
   cmd->add_option("--format", o->format, "svg, png, pdf, dot or mermaid (default: from the --output name)");
   cmd->add_option("--view", o->view, "overview | pathway ID | exclusions | path (with --case) | full (default: full)")->expected(1, 2);
   cmd->add_option("--output,-o", o->output, "the file to write (`-` for standard output, with --format)")->required();
+  cmd->add_option("--page", o->page, "letter, a4 or a3: pdf/png on pages, text at 9 pt or more");
+  cmd->add_flag("--landscape", o->landscape, "with --page: the page turned sideways");
   cmd->add_flag("--assume-absent", o->assume_absent, "with --case: treat every absent boolean as false and every absent number as 0");
   return [o] { return guarded([&] { return run(*o); }); };
 }

@@ -275,7 +275,7 @@ std::string wrap_words(const std::string& s, size_t width) {
   return out + line;
 }
 
-constexpr size_t kLabelWidth = 40;
+constexpr size_t kLabelWidth = 30;
 
 // The case's values against what the criterion needs, one fact a line
 // (wrapped), the alternatives of a group under "any one of:".
@@ -287,8 +287,7 @@ std::string facts_text(const std::vector<model::FactReason>& facts) {
       group = f.alternatives;
       if (group > 0) out += "\nany one of:";
     }
-    std::string line = f.fact + ": " + f.value_text + (f.value_text == "unknown" ? "" : " in this case") +
-                       "; needs " + f.needs;
+    std::string line = f.fact + ": " + f.value_text + "; needs " + f.needs;  // the view is of one case
     out += "\n" + wrap_words(line, kLabelWidth);
   }
   return out;
@@ -395,7 +394,7 @@ View make_path_view(const DecisionGraph& dg, const model::Policy& p, const model
                            : tone == Tone::Unknown ? (np.exclusion_like ? "may apply" : "not known")
                            : t == Tri::True ? "met" : "not met";
       if (np.kind == NodeKind::Pathway && t != Tri::True && unmet_leaves > 0) status = count_words(unmet_leaves);
-      if (tone == Tone::Context) status += " (did not decide this case)";
+      if (tone == Tone::Context) status += " (did not decide)";
       node.label += "\n" + status;
       bool leaf_like = cr.combinator == model::Combinator::Leaf || decisive.count(np.criterion) > 0;
       if (tone != Tone::Context && leaf_like)
@@ -527,7 +526,12 @@ std::string write_view_dot(const View& v) {
   // Many leaves side by side make a picture too wide for a page: the leaves
   // of one cluster go in rows of at most kPerRow, each row pushed one rank
   // down by invisible edges.
-  constexpr size_t kPerRow = 5;
+  // The path view's labels carry values, so its rows are shorter: it fits an
+  // A4 page turned sideways at 9 pt.
+  // Its exclusions stand beside the pathway: one leaf fewer a row then.
+  bool exclusion_beside = false;
+  for (const auto& n : v.nodes) exclusion_beside |= v.kind == ViewKind::Path && n.kind == NodeKind::Exclusion;
+  const size_t kPerRow = v.kind != ViewKind::Path ? 5 : exclusion_beside ? 3 : 4;
   std::vector<size_t> in_degree(v.nodes.size(), 0);
   for (const auto& e : v.edges)
     if (e.kind != EdgeKind::Uses) ++in_degree[e.to];
