@@ -9,8 +9,10 @@
 
 #include "cli/common.h"
 #include "solver/case_engine.h"
+#include "solver/policy_differ.h"
 #include "visualize/atomic_file.h"
 #include "visualize/case_overlay.h"
+#include "visualize/change_overlay.h"
 #include "visualize/decision_graph.h"
 #include "visualize/dot_writer.h"
 #include "visualize/graphviz_renderer.h"
@@ -27,6 +29,7 @@ struct RenderOptions {
   std::string format;
   std::string output;
   std::vector<std::string> view;  // overview | pathway ID | exclusions | full
+  std::vector<std::string> diff;  // OLD NEW: two versions of one policy
   bool assume_absent = false;
   std::string page;  // letter | a4 | a3 (pdf, png)
   bool landscape = false;
@@ -76,6 +79,47 @@ visualize::ViewRequest choose_view(const RenderOptions& o) {
   return r;
 }
 
+void write_output(const RenderOptions& o, const std::string& bytes) {
+  if (o.output == "-") {
+    std::fwrite(bytes.data(), 1, bytes.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    visualize::write_file_atomically(o.output, bytes);
+  }
+}
+
+// The DOT drawn as `format`: on pages with --page, an SVG sized to its window.
+std::string picture(const std::string& dot, visualize::Format format, const std::optional<visualize::PageSetup>& paper) {
+  if (paper) {
+    try {
+      return visualize::render_on_pages(dot, format, *paper).bytes;
+    } catch (const visualize::PageError& e) {
+      usage_error("policyproof render", e.what());
+    }
+  }
+  std::string bytes = visualize::render(dot, format);
+  return format == visualize::Format::Svg ? visualize::fit_svg_to_window(bytes) : bytes;
+}
+
+// --diff OLD NEW: the criteria added, removed and changed, in the view asked for.
+int run_diff(const RenderOptions& o, const visualize::ViewRequest& view, bool mermaid, bool fenced,
+             visualize::Format format, const std::optional<visualize::PageSetup>& paper) {
+  auto old_policy = load_policy_option(o.diff[0]);
+  auto new_policy = load_policy_option(o.diff[1]);
+  // Which changes alter a decision: the regions `diff` finds (a fraction of a second).
+  solver::DecisionDiff decisions = solver::diff_decisions(old_policy, new_policy);
+  visualize::View v;
+  try {
+    v = visualize::make_change_view(*old_policy, *new_policy, view, &decisions);
+  } catch (const visualize::ViewError& e) {
+    usage_error("policyproof render", e.what());
+  }
+  std::string bytes = mermaid ? visualize::write_mermaid(v) : picture(visualize::write_view_dot(v), format, paper);
+  if (fenced) bytes = "```mermaid\n" + bytes + "```\n";
+  write_output(o, bytes);
+  return kExitOk;
+}
+
 int run(const RenderOptions& o) {
   // Every check of the input comes before anything is written.
   visualize::ViewRequest view = choose_view(o);
@@ -94,6 +138,11 @@ int run(const RenderOptions& o) {
     usage_error("policyproof render", "--landscape needs --page letter|a4|a3");
   }
   if (o.output != "-") visualize::check_writable(o.output);
+  if (!o.diff.empty()) {
+    if (!o.case_file.empty() || !o.policy.empty())
+      usage_error("policyproof render", "--diff OLD NEW names both policies: it takes neither --policy nor --case");
+    return run_diff(o, view, mermaid, fenced, format, paper);
+  }
   auto policy = load_policy_option(o.policy);
   visualize::DecisionGraph graph = visualize::build_decision_graph(*policy);
 
@@ -127,22 +176,8 @@ int run(const RenderOptions& o) {
   } else {
     dot = visualize::write_dot(graph, *policy, ov);  // the full graph, as before
   }
-  if (paper) {
-    try {
-      bytes = visualize::render_on_pages(dot, format, *paper).bytes;
-    } catch (const visualize::PageError& e) {
-      usage_error("policyproof render", e.what());
-    }
-  } else if (!mermaid) {
-    bytes = visualize::render(dot, format);
-    if (format == visualize::Format::Svg) bytes = visualize::fit_svg_to_window(bytes);
-  }
-  if (o.output == "-") {
-    std::fwrite(bytes.data(), 1, bytes.size(), stdout);
-    std::fflush(stdout);
-  } else {
-    visualize::write_file_atomically(o.output, bytes);
-  }
+  if (!mermaid) bytes = picture(dot, format, paper);
+  write_output(o, bytes);
   return kExitOk;
 }
 
@@ -155,6 +190,8 @@ CommandRunner add_render_command(CLI::App& app) {
   cmd->add_option("--policy", o->policy, "policy file (default: the bundled CMM-607 model)");
   cmd->add_option("--format", o->format, "svg, png, pdf, dot or mermaid (default: from the --output name)");
   cmd->add_option("--view", o->view, "overview | pathway ID | exclusions | path (with --case) | full (default: full)")->expected(1, 2);
+  cmd->add_option("--diff", o->diff, "OLD NEW: draw what changed between two versions of a policy (files or bundled ids)")
+      ->expected(2);
   cmd->add_option("--output,-o", o->output, "the file to write (`-` for standard output, with --format)")->required();
   cmd->add_option("--page", o->page, "letter, a4 or a3: pdf/png on pages, text at 9 pt or more");
   cmd->add_flag("--landscape", o->landscape, "with --page: the page turned sideways");

@@ -207,7 +207,8 @@ Response evaluate_batch(RequestContext& ctx, PolicyTarget t) {
       st->pos = nl == std::string::npos ? st->body.size() : nl + 1;
       ++st->line;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank lines, as the CLI
+      // A blank line is a line too: its error result keeps result N on input
+      // line N, as `evaluate --batch` does.
       AuditRecord rec;
       rec.request_id = st->request_id;
       rec.route = "POST " + st->route;

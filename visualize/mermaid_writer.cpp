@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "visualize/change_overlay.h"
+
 // GCC 12 at -O2 reports a false -Wrestrict inside std::string (GCC bug 105651).
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
 #pragma GCC diagnostic ignored "-Wrestrict"
@@ -85,8 +87,10 @@ std::string write_mermaid(const View& v) {
   for (size_t i = 0; i < v.nodes.size(); ++i)
     if (v.nodes[i].cluster < 0) node_line(i, "  ");
   for (const auto& e : v.edges) {
-    out += "  " + ids[e.from] + (e.kind == EdgeKind::Uses ? " -. uses .-> " : " --> ") + ids[e.to] + "\n";
+    bool gone = v.nodes[e.from].change == ChangeMark::Removed || v.nodes[e.to].change == ChangeMark::Removed;
+    out += "  " + ids[e.from] + (e.kind == EdgeKind::Uses ? " -. uses .-> " : gone ? " -.-> " : " --> ") + ids[e.to] + "\n";
   }
+  out += change_mermaid(v, ids);  // with render --diff
   // The path view: how each node is drawn (views.h Tone) as its class.
   bool toned = false;
   for (const auto& n : v.nodes) toned |= n.tone != Tone::Plain;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "model/reason_builder.h"
+#include "visualize/change_overlay.h"
 #include "visualize/dot_writer.h"
 
 // GCC 12 at -O2 reports a false -Wrestrict inside std::string (GCC bug 105651).
@@ -136,7 +137,8 @@ void append_attrs(std::string& out, const std::map<std::string, std::string>& a)
     first = false;
     out += k;
     out += '=';
-    out += dot_quote(v);
+    if (v.rfind(kHtmlLabel, 0) == 0) out += "<" + v.substr(kHtmlLabel.size()) + ">";  // an HTML-like label (render --diff)
+    else out += dot_quote(v);
   }
   out += "]";
 }
@@ -503,6 +505,7 @@ std::string write_view_dot(const View& v) {
     a["class"] = cls;
     a["fillcolor"] = fill;
     a["style"] = style;
+    change_node_attributes(n, a);
     out += indent;
     out += dot_quote(n.id);
     append_attrs(out, a);
@@ -523,6 +526,7 @@ std::string write_view_dot(const View& v) {
   }
   for (const auto& n : v.nodes)
     if (n.cluster < 0) node_line(n, "  ");
+  out += change_legend_dot(v);
   // Many leaves side by side make a picture too wide for a page: the leaves
   // of one cluster go in rows of at most kPerRow, each row pushed one rank
   // down by invisible edges.
@@ -554,6 +558,7 @@ std::string write_view_dot(const View& v) {
     out += dot_quote(v.nodes[e.to].id);
     std::map<std::string, std::string> a{{"class", to_string(e.kind)}};
     if (e.kind == EdgeKind::Uses) { a["style"] = "dashed"; a["color"] = "#7e57c2"; a["constraint"] = "false"; }
+    change_edge_attributes(v.nodes[e.from], v.nodes[e.to], a);
     append_attrs(out, a);
     out += ";\n";
   }

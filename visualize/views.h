@@ -5,6 +5,7 @@
 // with words (the criterion title); ids go in the tooltip. Generic over any
 // policy: it is built from the decision graph alone.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -39,6 +40,9 @@ struct ViewError : std::invalid_argument {
 enum class Tone { Plain, Met, Short, Blocks, Unknown, Context };
 const char* to_string(Tone t);  // plain | met | falls_short | excludes | unknown | did_not_matter
 
+// What a version changed about a node (render --diff; change_overlay.h).
+enum class ChangeMark : std::uint8_t { None, Unchanged, Added, Removed, Changed, ChangedInside };
+
 struct ViewNode {
   std::string id;       // criterion id or synthetic id of the decision graph
   std::string label;    // words first, lines separated by '\n'
@@ -48,6 +52,7 @@ struct ViewNode {
   bool exclusion_like = false;
   int cluster = -1;     // index in View::clusters
   std::optional<model::Tri> value;  // with a case
+  ChangeMark change = ChangeMark::None;  // with render --diff
   Tone tone = Tone::Plain;          // the path view
 };
 
