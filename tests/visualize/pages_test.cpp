@@ -176,7 +176,7 @@ TEST_CASE("render_on_pages: the scale times the smallest font is at least 9 pt",
   }
 }
 
-TEST_CASE("render --page: PNG of one page at 150 dpi; what cannot be done exits 2 with one line", "[pages]") {
+TEST_CASE("render --page: a PNG is one page at 150 dpi, and what cannot be done exits 2 with one line", "[pages]") {
   Scratch s;
   auto r = vtest::run("render --view path --case " + kCases + "denied-t3.case.json --page a4 --landscape --output " +
                           s.path("path.png"),
