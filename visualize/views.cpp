@@ -357,10 +357,23 @@ View make_path_view(const DecisionGraph& dg, const model::Policy& p, const model
     else walk_short(pathway);
   }
   for (int w : waivers) walk_met(w);
+  // Undetermined: the exclusions that may apply and read a fact that can
+  // still change the decision (all that may apply when none is named).
+  const std::set<int> open_slots(r.decisive_unknowns.begin(), r.decisive_unknowns.end());
+  std::function<bool(int)> reads_open = [&](int i) {
+    const model::Criterion& cr = p.criteria[static_cast<size_t>(i)];
+    std::vector<int> atoms;
+    model::collect_atoms(cr.expr, atoms);
+    for (int a : atoms)
+      if (open_slots.count(p.vocab.atoms[static_cast<size_t>(a)].slot)) return true;
+    for (int ch : cr.children)
+      if (reads_open(ch)) return true;
+    return open_slots.empty();
+  };
   std::set<int> exclusions;
   for (int x : p.exclusions) {
     Tri t = value(x);
-    if (t == Tri::True || (t == Tri::Unknown && r.decision == model::Decision::Undetermined)) {
+    if (t == Tri::True || (t == Tri::Unknown && r.decision == model::Decision::Undetermined && reads_open(x))) {
       chosen[x] = t == Tri::True ? Tone::Blocks : Tone::Unknown;
       exclusions.insert(x);
     }

@@ -27,9 +27,11 @@ struct PathFixture {
   std::shared_ptr<const model::Policy> p = model::load_bundled_policy();
   visualize::DecisionGraph dg = visualize::build_decision_graph(*p);
 
-  visualize::View path_of(const std::string& name) {
+  visualize::View path_of(const std::string& name) { return path_of_text(vtest::slurp(kGolden + name + ".case.json"), name); }
+
+  visualize::View path_of_text(const std::string& json, const std::string& name) {
     model::CaseReader reader(*p);
-    model::Case c = reader.read(vtest::slurp(kGolden + name + ".case.json"), name);
+    model::Case c = reader.read(json, name);
     solver::CaseEngine engine(p);
     return visualize::make_path_view(dg, *p, c, engine.evaluate(c), c.case_id);
   }
@@ -129,6 +131,25 @@ TEST_CASE("the path view keeps only what decided the case", "[views][path]") {
           INFO(line);
           CHECK((line.size() <= 30 || line.find(' ') == std::string::npos));  // a longer word stays whole
         }
+      }
+    }
+  }
+  SECTION("undetermined: the unknown criterion, and only the exclusions that read an open fact") {
+    std::string json = vtest::slurp(kGolden + "approved-acute.case.json");
+    const std::string weeks = "\"duration_weeks\": 3,";
+    REQUIRE(json.find(weeks) != std::string::npos);
+    json.erase(json.find(weeks), weeks.size());  // pain.duration_weeks unknown
+    auto v = f.path_of_text(json, "undetermined");
+    const auto* d = find(v, "IN.NM.acute.duration");
+    REQUIRE(d);
+    CHECK(d->tone == Tone::Unknown);
+    CHECK(flat(d->label).find("pain.duration_weeks: unknown; needs at most 6") != std::string::npos);
+    CHECK(find(v, "decision")->tone == Tone::Unknown);
+    for (const auto& n : v.nodes) {
+      INFO(n.id);
+      if (n.kind == NodeKind::Exclusion) {
+        CHECK(n.tone == Tone::Unknown);  // may apply: never red
+        CHECK(flat(n.label).find("pain.duration_weeks") != std::string::npos);  // reads the open fact
       }
     }
   }
