@@ -516,6 +516,14 @@ struct Builder {
 
 }  // namespace
 
+std::vector<FactReason> criterion_facts(const Policy& p, const Case& closed, const Evaluation& ev, int i,
+                                        bool must_be_false) {
+  Builder b{p, closed, ev, parents_of(p), {}, 0};
+  if (must_be_false) return b.needs_of(i, true);
+  if (ev.criteria[static_cast<size_t>(i)] == Tri::True) return b.met_by(i);
+  return b.needs_of(i, false);
+}
+
 std::string quoted_bullet(const Policy& p, int i) {
   Case none;
   Evaluation ev;

@@ -43,6 +43,13 @@ struct WhyItem {
 // `closed`: the case closed under the relations, evaluated as `ev`.
 std::vector<WhyItem> build_why(const Policy& p, const Case& closed, const Evaluation& ev, Decision decision);
 
+// The facts behind criterion `i`'s value in `closed` (evaluated as `ev`):
+// when `must_be_false` (an exclusion that applies), what would make it not
+// apply; else when met, what it is met by (every conjunct, the branch taken);
+// else what it needs. The same facts build_why gives its items.
+std::vector<FactReason> criterion_facts(const Policy& p, const Case& closed, const Evaluation& ev, int i,
+                                        bool must_be_false);
+
 // The whole bullet criterion `i` belongs to, with the lead-ins above it.
 std::string quoted_bullet(const Policy& p, int i);
 

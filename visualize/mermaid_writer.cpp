@@ -91,6 +91,26 @@ std::string write_mermaid(const View& v) {
     out += "  " + ids[e.from] + (e.kind == EdgeKind::Uses ? " -. uses .-> " : gone ? " -.-> " : " --> ") + ids[e.to] + "\n";
   }
   out += change_mermaid(v, ids);  // with render --diff
+  // The path view: how each node is drawn (views.h Tone) as its class.
+  bool toned = false;
+  for (const auto& n : v.nodes) toned |= n.tone != Tone::Plain;
+  if (toned) {
+    static const std::pair<Tone, const char*> defs[] = {
+        {Tone::Met, "fill:#a9dba0,stroke:#1b5e20,stroke-width:2px"},
+        {Tone::Short, "fill:#ffd98a,stroke:#8a5a00,stroke-width:2px"},
+        {Tone::Blocks, "fill:#f2a19c,stroke:#b71c1c,stroke-width:2px"},
+        {Tone::Unknown, "fill:#e2e2e2,stroke:#757575,stroke-dasharray:2 2"},
+        {Tone::Context, "fill:#f4f4f4,stroke:#9e9e9e,color:#555555"}};
+    for (const auto& [tone, style] : defs) {
+      std::string names;
+      for (size_t i = 0; i < v.nodes.size(); ++i)
+        if (v.nodes[i].tone == tone) names += (names.empty() ? "" : ",") + ids[i];
+      if (names.empty()) continue;
+      out += std::string("  classDef ") + to_string(tone) + " " + style + "\n";
+      out += "  class " + names + " " + to_string(tone) + "\n";
+    }
+    return out;
+  }
   // With a case: the value of each node as a class.
   std::vector<std::string> met, not_met, unknown, excludes;
   for (size_t i = 0; i < v.nodes.size(); ++i) {

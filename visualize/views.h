@@ -18,8 +18,8 @@
 
 namespace pp::visualize {
 
-enum class ViewKind { Full, Overview, Pathway, Exclusions };
-const char* to_string(ViewKind k);                     // full | overview | pathway | exclusions
+enum class ViewKind { Full, Overview, Pathway, Exclusions, Path };
+const char* to_string(ViewKind k);                     // full | overview | pathway | exclusions | path
 std::optional<ViewKind> parse_view(std::string_view name);
 
 struct ViewRequest {
@@ -32,6 +32,13 @@ struct ViewRequest {
 struct ViewError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
+
+// How the path view draws a node: what approved (met), what fell short of a
+// pathway (short), what blocks approval (blocks), what is not known, and what
+// did not decide the case (context: grey, never red). Plain in other views,
+// which colour by value.
+enum class Tone { Plain, Met, Short, Blocks, Unknown, Context };
+const char* to_string(Tone t);  // plain | met | falls_short | excludes | unknown | did_not_matter
 
 // What a version changed about a node (render --diff; change_overlay.h).
 enum class ChangeMark : std::uint8_t { None, Unchanged, Added, Removed, Changed, ChangedInside };
@@ -46,6 +53,7 @@ struct ViewNode {
   int cluster = -1;     // index in View::clusters
   std::optional<model::Tri> value;  // with a case
   ChangeMark change = ChangeMark::None;  // with render --diff
+  Tone tone = Tone::Plain;          // the path view
 };
 
 struct ViewCluster {
@@ -71,9 +79,21 @@ struct View {
 std::vector<std::string> pathway_ids(const DecisionGraph& g);
 
 // Makes the requested view. Throws ViewError for a pathway id that is not a
-// pathway of the policy. Deterministic: nodes in graph order.
+// pathway of the policy, and for ViewKind::Path (it needs a case: use
+// make_path_view). Deterministic: nodes in graph order.
 View make_view(const DecisionGraph& g, const model::Policy& p, const ViewRequest& r,
                const CaseOverlay* overlay = nullptr);
+
+// The path view of one case (`c` as read, `r` its evaluation): only what
+// decided it. The pathway that approved it (the first met), or else the one
+// met but excluded, or else the one that came closest (build_why's closest
+// pathway: fewest criteria not met), with the branch taken (or closest) at
+// each `any`; the exclusions that apply (and, when undetermined, those that
+// may); the gates and the decision. Every criterion carries the case's values
+// against what it needs (model::criterion_facts). Parts of the pathway that
+// held but did not decide are grey (Tone::Context); nothing else is drawn.
+View make_path_view(const DecisionGraph& g, const model::Policy& p, const model::Case& c,
+                    const solver::CaseResult& r, const std::string& case_id);
 
 // The view as DOT text (top to bottom, subgraphs per cluster, ids in the
 // tooltips, met/not_met/unknown classes with a case). Deterministic.
