@@ -126,11 +126,15 @@ void install_checked_output() {
   if (!out || !err) return;  // out of memory at start: left as they were
   stdout = out;
   stderr = err;
-  // std::cout and std::cerr were bound to the old FILEs at startup.
-  static __gnu_cxx::stdio_sync_filebuf<char> out_buf(out), err_buf(err);
-  std::cout.rdbuf(&out_buf);
-  std::cerr.rdbuf(&err_buf);
-  std::clog.rdbuf(&err_buf);
+  // std::cout and std::cerr were bound to the old FILEs at startup. Their
+  // buffers are never destroyed: the streams flush at exit, after every
+  // static of this program (a static buffer here was gone by then: ASan saw
+  // the flush at exit read freed memory).
+  static auto* out_buf = new __gnu_cxx::stdio_sync_filebuf<char>(out);
+  static auto* err_buf = new __gnu_cxx::stdio_sync_filebuf<char>(err);
+  std::cout.rdbuf(out_buf);
+  std::cerr.rdbuf(err_buf);
+  std::clog.rdbuf(err_buf);
 }
 
 int finish_output(int exit_code) {
