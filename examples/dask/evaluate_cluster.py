@@ -15,6 +15,11 @@ and exit 2 when any line was bad. A chunk answered under another policy (its
 sha256 differs from the one this machine's binary reports: a worker with
 another build or policy file) fails the run, exit 1, rather than mix answers.
 
+With `--diff A B`, each chunk goes through `policyproof diff A B --cases -
+--format json` instead (which cases flip between two policies or versions,
+by region), and the chunks' counts and line numbers are added up: the JSON
+is the one `policyproof diff A B --cases CASES.jsonl --format json` prints.
+
 Debian 12: `apt-get install python3-distributed` (the system python3). A
 cluster of machines: `dask-scheduler` on one, `dask-worker tcp://HOST:8786` on
 each, then this script with `--scheduler tcp://HOST:8786`.
@@ -34,6 +39,68 @@ def run_chunk(binary, policy, jobs, data):
         cmd += ["--policy", policy]
     p = subprocess.run(cmd, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     return p.returncode, p.stdout, p.stderr
+
+
+def run_diff_chunk(binary, a, b, max_lines, data):
+    """One chunk through `diff A B --cases - --format json`: (exit, stdout, stderr)."""
+    cmd = [binary, "diff", a, b, "--cases", "-", "--format", "json", "--max-lines", str(max_lines)]
+    p = subprocess.run(cmd, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return p.returncode, p.stdout, p.stderr
+
+
+def merge_cases(parts, name, max_lines):
+    """The `cases` objects of consecutive chunks ((line offset, cases) each)
+    as one run over the whole file would write it."""
+    out = {"file": name}
+    for key in ("total", "approved_a", "approved_b", "undetermined", "a_only", "b_only", "scope"):
+        out[key] = sum(c.get(key, 0) for _, c in parts)
+    def add(into, offset, flips):
+        into["count"] += flips["count"]
+        into["lines"] += [n + offset for n in flips["lines"]]
+
+    def flips(m):
+        lines = m["lines"][:max_lines]
+        return {"count": m["count"], "lines": lines, "lines_complete": len(lines) == m["count"]}
+
+    regions, pairs, other = {}, {}, {"count": 0, "lines": []}
+    for offset, c in parts:
+        for r in c["by_region"]:
+            add(regions.setdefault(r["region"], {"count": 0, "lines": []}), offset, r["flips"])
+        for r in c["by_pair"]:
+            add(pairs.setdefault(tuple(r["regions"]), {"count": 0, "lines": []}), offset, r["flips"])
+        add(other, offset, c["other"])
+    out["by_region"] = [{"region": k, "flips": flips(regions[k])} for k in sorted(regions)]
+    out["by_pair"] = [{"regions": list(k), "flips": flips(pairs[k])} for k in sorted(pairs)]
+    out["other"] = flips(other)
+    return out
+
+
+def diff_main(a, client, name):
+    """--diff A B: the chunks' flips added up, as one `diff --cases` run."""
+    futures = []
+    for start, data in chunks(a.cases, a.chunk_lines):
+        [held] = client.scatter([data])
+        futures.append((start, client.submit(run_diff_chunk, a.binary, a.diff[0], a.diff[1], a.max_lines, held, pure=False)))
+    first, parts, status = None, [], 0
+    for start, fut in futures:
+        code, stdout, stderr = fut.result()
+        if code not in (0, 1) or not stdout:
+            sys.stderr.write("evaluate_cluster: diff failed on lines %d..: %s\n" % (start + 1, stderr.decode().strip()))
+            return 2 if code == 2 else 1
+        j = json.loads(stdout)
+        if first is None:
+            first = j
+        elif (j["old"], j["new"], j["regions"]) != (first["old"], first["new"], first["regions"]):
+            sys.stderr.write("evaluate_cluster: a worker compared other policies on lines %d.. (another build or policy file)\n" % (start + 1))
+            return 1
+        parts.append((start, j["cases"]))
+        status = max(status, code)
+    if first is None:
+        sys.stderr.write("evaluate_cluster: %s: no cases\n" % name)
+        return 2
+    first["cases"] = merge_cases(parts, name, a.max_lines)
+    sys.stdout.write(json.dumps(first, separators=(",", ":"), ensure_ascii=False) + "\n")
+    return status
 
 
 def chunks(path, lines_per_chunk):
@@ -76,11 +143,27 @@ def main():
     ap.add_argument("--policy", default="", help="as the CLI's --policy (a bundled id, or a file present on every worker)")
     ap.add_argument("--binary", default="policyproof", help="the policyproof binary on the workers")
     ap.add_argument("--jobs", type=int, default=1, help="threads per task (--jobs of evaluate --batch)")
+    ap.add_argument("--diff", nargs=2, metavar=("A", "B"), help="diff A B --cases instead: the flips between two policies")
+    ap.add_argument("--max-lines", type=int, default=1000, help="with --diff: line numbers kept per region (as diff's)")
     a = ap.parse_args()
     if a.chunk_lines < 1:
         ap.error("--chunk-lines: expected a positive number")
 
     from dask.distributed import Client, LocalCluster  # imported late: --help works without Dask
+
+    if a.diff:
+        cluster = None
+        if a.scheduler:
+            client = Client(a.scheduler)
+        else:
+            cluster = LocalCluster(n_workers=a.local_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+        try:
+            return diff_main(a, client, os.path.basename(a.cases))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
 
     # The policy this machine would answer under: every chunk must carry it.
     probe = subprocess.run([a.binary, "evaluate", "--batch", "-"] + (["--policy", a.policy] if a.policy else []),

@@ -33,6 +33,15 @@ cmp -s one.err many.err.lines || { diff one.err many.err.lines; fail "stderr dif
 $py "$src/examples/dask/evaluate_cluster.py" l.jsonl --policy L34106 --chunk-lines 100 --binary "$bin" > l.many 2>/dev/null || fail "cluster --policy L34106"
 cmp -s l.one l.many || fail "L34106 results differ"
 
+# diff A B --cases across the cluster: the same JSON as one `diff --cases` run
+# (counts added up, line numbers offset, at most --max-lines kept per region)
+"$bin" generate --count 1500 --seed 3 --all-facts > d1.jsonl || fail "generate --all-facts"
+"$bin" generate --count 1500 --seed 9 --all-facts --policy L34106 >> d1.jsonl || fail "generate L34106"
+"$bin" diff CMM-607 L34106 --cases d1.jsonl --format json --max-lines 40 > diff.one || fail "diff --cases"
+$py "$src/examples/dask/evaluate_cluster.py" d1.jsonl --diff CMM-607 L34106 --chunk-lines 350 --max-lines 40 \
+  --binary "$bin" > diff.many 2>/dev/null || fail "cluster --diff"
+cmp -s diff.one diff.many || fail "diff --cases across the cluster differs from one run (diff diff.one diff.many)"
+
 # A worker whose binary answers under another reading (another policy sha256)
 # is refused: exit 1, naming the lines.
 cat > other.sh <<SH
@@ -46,4 +55,4 @@ $py "$src/examples/dask/evaluate_cluster.py" cases.jsonl --chunk-lines 1000 --bi
 rc=$?
 [ $rc -eq 1 ] || fail "a worker under another policy: exit $rc, expected 1"
 grep -q "under policy sha256" bad.err || fail "the refusal names the policy sha256: $(cat bad.err)"
-echo "dask: 3000 cases on 2 workers, the same bytes as evaluate --batch; another policy refused"
+echo "dask: evaluate --batch and diff --cases on 2 workers give one machine's bytes; another policy refused"
