@@ -1,15 +1,44 @@
 #include "model/yaml_reader.h"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string_view>
 
 namespace pp::model {
 
 namespace {
+
+// The root of the last document the parser handled: seen, null, where.
+struct SecondDocument : YAML::EventHandler {
+  bool root_seen = false, root_null = false;
+  YAML::Mark root_mark;
+  void root(const YAML::Mark& m, bool null) {
+    if (root_seen) return;
+    root_seen = true;
+    root_null = null;
+    root_mark = m;
+  }
+  void OnDocumentStart(const YAML::Mark&) override { root_seen = root_null = false; root_mark = YAML::Mark::null_mark(); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { root(m, true); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { root(m, false); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { root(m, false); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    root(m, false);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    root(m, false);
+  }
+  void OnMapEnd() override {}
+};
 
 // The first byte that is not UTF-8 (or is a control character YAML does not
 // allow), as a message with its line:column; nullopt when the text is clean.
@@ -86,9 +115,22 @@ YAML::Node YamlReader::parse(const std::string& text) const {
     }
     fail(m, bad->message);
   }
+  // The first document, then whether a second one follows: at most two
+  // documents are parsed. (YAML::LoadAll loops while the parser yields
+  // documents, and yaml-cpp 0.7 yields them forever on some inputs, such as
+  // one starting with `,`: a 158-byte file ran out of memory.)
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(text);
+    docs.push_back(YAML::Load(text));
+    if (docs[0].IsNull()) docs.clear();
+    SecondDocument second;
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    if (parser.HandleNextDocument(second) && parser.HandleNextDocument(second) && second.root_seen && !second.root_null) {
+      YAML::Node marked;
+      docs.push_back(marked);
+      second_mark_ = second.root_mark;
+    }
   } catch (const YAML::DeepRecursion& e) {
     fail(e.mark, "nested too deeply for the YAML reader (expected at most a few hundred levels of lists and mappings)");
   } catch (const YAML::ParserException& e) {
@@ -97,7 +139,7 @@ YAML::Node YamlReader::parse(const std::string& text) const {
     fail(e.mark, "invalid YAML: " + e.msg);
   }
   if (docs.size() > 1) {
-    YAML::Mark m = docs[1].Mark();
+    YAML::Mark m = second_mark_;
     if (m.line < 0) {  // an empty second document: point at its `---`
       size_t at = text.find("\n---", text.find_first_not_of(" \t\r\n") + 1);
       m.line = 0;

@@ -52,6 +52,7 @@ class YamlReader {
  private:
   std::string file_;
   mutable std::string text_;
+  mutable YAML::Mark second_mark_;  // where a second document starts (parse)
 };
 
 }  // namespace pp::model

@@ -109,6 +109,14 @@ TEST_CASE("a policy that is not UTF-8 is refused with its line and column", "[ro
   CHECK(r.err.find("invalid UTF-8 (byte 0xae") != std::string::npos);
 }
 
+TEST_CASE("a policy on which yaml-cpp yields documents forever is refused at once", "[robust][inputs]") {
+  // Found by the fuzzer (timeout): a file starting with `,` made YAML::LoadAll
+  // loop, allocating until memory ran out. At most two documents are parsed.
+  std::string kase = kSrc + "/tests/policies/demo-bvn-ablation.case.json";
+  auto r = pp::test::run("evaluate --policy " + kSrc + "/tests/fuzz/corpus/policy/yaml-cpp-endless-documents.yaml " + kase);
+  one_line_exit_2(r, "yaml-cpp-endless-documents.yaml");
+}
+
 TEST_CASE("silently accepted before: each gets one clear line and exit 2", "[robust][inputs]") {
   std::string kase = kSrc + "/tests/policies/demo-bvn-ablation.case.json";
   one_line_exit_2(pp::test::run("evaluate --policy " + demo_with("", "") + "x " + kase), "cannot read the file");
