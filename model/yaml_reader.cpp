@@ -100,6 +100,22 @@ void check_expansion(const YamlReader& r, const YAML::Node& root) {
   }
 }
 
+// Whether yaml-cpp could find a document after the first: only after a
+// document marker (`---` or `...` at the start of a line), or when the first
+// document is not a block mapping (`{a: 1} {b: 2}` is two documents to it).
+// A block mapping without markers is one document, so the second pass (a
+// whole parse again) is skipped for every ordinary policy file.
+bool may_hold_second_document(const std::string& text, const YAML::Node& first) {
+  if (!first.IsMap() || first.Style() == YAML::EmitterStyle::Flow) return true;
+  for (size_t at = 0; at < text.size();) {
+    if (text.compare(at, 3, "---") == 0 || text.compare(at, 3, "...") == 0) return true;
+    size_t nl = text.find('\n', at);
+    if (nl == std::string::npos) break;
+    at = nl + 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 YAML::Node YamlReader::parse(const std::string& text) const {
@@ -123,13 +139,15 @@ YAML::Node YamlReader::parse(const std::string& text) const {
   try {
     docs.push_back(YAML::Load(text));
     if (docs[0].IsNull()) docs.clear();
-    SecondDocument second;
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    if (parser.HandleNextDocument(second) && parser.HandleNextDocument(second) && second.root_seen && !second.root_null) {
-      YAML::Node marked;
-      docs.push_back(marked);
-      second_mark_ = second.root_mark;
+    if (may_hold_second_document(text, docs.empty() ? YAML::Node() : docs[0])) {
+      SecondDocument second;
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      if (parser.HandleNextDocument(second) && parser.HandleNextDocument(second) && second.root_seen &&
+          !second.root_null) {
+        docs.push_back(YAML::Node());
+        second_mark_ = second.root_mark;
+      }
     }
   } catch (const YAML::DeepRecursion& e) {
     fail(e.mark, "nested too deeply for the YAML reader (expected at most a few hundred levels of lists and mappings)");

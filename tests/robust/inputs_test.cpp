@@ -122,6 +122,14 @@ TEST_CASE("silently accepted before: each gets one clear line and exit 2", "[rob
   one_line_exit_2(pp::test::run("evaluate --policy " + demo_with("", "") + "x " + kase), "cannot read the file");
   std::string two_docs = demo_with("sections:", "---\nsections:");
   one_line_exit_2(pp::test::run("evaluate --policy " + two_docs + " " + kase), "a second YAML document");
+  // Without a marker: yaml-cpp reads a flow mapping followed by another as two
+  // documents (the second pass runs only when a marker or a non-block root
+  // allows one).
+  std::string flow = pp::test::temp_path("flow") + ".yaml";
+  pp::test::spit(flow, "{id: x} {id: y}\n");
+  one_line_exit_2(pp::test::run("evaluate --policy " + flow + " " + kase), "a second YAML document");
+  std::string ended = demo_with("sections:", "...\nsections:");
+  one_line_exit_2(pp::test::run("evaluate --policy " + ended + " " + kase), "a second YAML document");
   std::string hex = demo_with("pain.duration_months >= 6", "pain.duration_months >= 0x6");
   one_line_exit_2(pp::test::run("evaluate --policy " + hex + " " + kase), "hexadecimal number `0x6`");
   std::string dup = demo_with("      - id: five_or_more", "      - id: literal");
