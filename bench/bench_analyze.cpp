@@ -1,10 +1,12 @@
 // `analyze` and `diff` (targets: each under 5 s on CMM-607): the whole
 // analysis of the bundled policy, and the diff of CMM-607 with each hand-made
-// variant in tests/policies (load, textual diff, region enumeration).
+// variant in tests/policies (load, textual diff, region enumeration); and
+// `analyze` of generated wide and deep policies (near-linear in their size).
 #include <benchmark/benchmark.h>
 
 #include "solver/policy_analyzer.h"
 #include "solver/policy_differ.h"
+#include "tests/support/generated_policies.h"
 
 namespace {
 
@@ -33,6 +35,31 @@ void BM_analyze_demo(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_analyze_demo)->Unit(benchmark::kMillisecond);
+
+// `analyze` of a generated policy of state.range(0) criteria (generated,
+// loaded and analyzed each iteration): one pathway of that many conditions
+// (wide), or a chain of that many criteria (deep). Complexity fitted over N.
+template <bool Wide>
+void BM_analyze_generated(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  model::PolicySource source;
+  source.text = Wide ? test::wide_policy(PP_SOURCE_DIR, n) : test::deep_policy(PP_SOURCE_DIR, n);
+  source.file = Wide ? "wide.yaml" : "deep.yaml";
+  source.dir = test::demo_policy_dir(PP_SOURCE_DIR);
+  size_t findings = 0;
+  for (auto _ : state) {
+    auto policy = model::load_policy(source);
+    solver::Analysis a = solver::analyze_policy(policy, source);
+    findings = a.findings.size();
+    benchmark::DoNotOptimize(a.findings.data());
+  }
+  state.counters["findings"] = static_cast<double>(findings);
+  state.SetComplexityN(n);
+}
+BENCHMARK_TEMPLATE(BM_analyze_generated, true)->Name("BM_analyze_wide")->RangeMultiplier(4)->Range(100, 1600)
+    ->Unit(benchmark::kMillisecond)->Complexity();
+BENCHMARK_TEMPLATE(BM_analyze_generated, false)->Name("BM_analyze_deep")->RangeMultiplier(4)->Range(100, 6400)
+    ->Unit(benchmark::kMillisecond)->Complexity();
 
 // What `policyproof diff OLD NEW` does: load both, diff the text, enumerate regions.
 const char* kVariants[] = {"cmm-607-base", "cmm-607-three-levels", "cmm-607-no-osteoporosis-program",

@@ -153,7 +153,11 @@ z3::expr Encoding::number(double v) const { return ctx_->real_val(decimal_litera
 
 z3::expr Encoding::compile(const Expr& e) const { return compile_node(e); }
 
-z3::expr Encoding::compile_node(const Expr& e) const {
+z3::expr Encoding::compile(const Expr& e, const std::vector<z3::expr>& criteria) const {
+  return compile_node(e, criteria);
+}
+
+z3::expr Encoding::compile_node(const Expr& e, const std::vector<z3::expr>& refs) const {
   z3::context& ctx = *ctx_;
   switch (e.op) {
     case Op::True: return ctx.bool_val(true);
@@ -171,7 +175,7 @@ z3::expr Encoding::compile_node(const Expr& e) const {
       // The count is an integer: compare it with an integral bound so the
       // obligation stays in linear integer arithmetic (n < 2.5 iff n <= 2).
       z3::expr_vector terms(ctx);
-      for (const auto& k : e.kids) terms.push_back(z3::ite(compile_node(k), ctx.int_val(1), ctx.int_val(0)));
+      for (const auto& k : e.kids) terms.push_back(z3::ite(compile_node(k, refs), ctx.int_val(1), ctx.int_val(0)));
       z3::expr n = terms.empty() ? ctx.int_val(0) : z3::sum(terms);
       double b = e.number;
       if (b == std::floor(b)) return compare(n, e.cmp, ctx.int_val(static_cast<int64_t>(b)));
@@ -185,18 +189,18 @@ z3::expr Encoding::compile_node(const Expr& e) const {
       }
       return ctx.bool_val(false);
     }
-    case Op::Not: return !compile_node(e.kids[0]);
+    case Op::Not: return !compile_node(e.kids[0], refs);
     case Op::And:
     case Op::Or: {
       z3::expr_vector ks(ctx);
-      for (const auto& k : e.kids) ks.push_back(compile_node(k));
+      for (const auto& k : e.kids) ks.push_back(compile_node(k, refs));
       if (ks.empty()) return ctx.bool_val(e.op == Op::And);
       return e.op == Op::And ? z3::mk_and(ks) : z3::mk_or(ks);
     }
     case Op::Ref:
       // INVARIANT: criteria are topologically ordered, so the Ref is built.
-      assert(static_cast<size_t>(e.ref) < criteria_.size());
-      return criteria_[static_cast<size_t>(e.ref)];
+      assert(static_cast<size_t>(e.ref) < refs.size());
+      return refs[static_cast<size_t>(e.ref)];
     case Op::Decision: return decision_;
   }
   return ctx.bool_val(false);

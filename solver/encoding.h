@@ -53,6 +53,11 @@ class Encoding {
   // Compiles any expression over this policy (criteria Refs reuse the cache;
   // `approved` is the decision). Used for properties and analysis queries.
   z3::expr compile(const model::Expr& e) const;
+  // The same with each criterion Ref read from `criteria` (indexed like the
+  // policy's criteria; at least up to the Refs of `e`) instead of this
+  // encoding's own: builds
+  // a variant of the policy over the same atoms without recompiling it.
+  z3::expr compile(const model::Expr& e, const std::vector<z3::expr>& criteria) const;
 
   // `atom == v` with v in the case's encoding (bool 0/1, number, enum index).
   z3::expr atom_is(int atom, double v) const;
@@ -81,7 +86,8 @@ class Encoding {
   const std::vector<char>& slot_in_support() const { return slot_in_support_; }
 
  private:
-  z3::expr compile_node(const model::Expr& e) const;
+  z3::expr compile_node(const model::Expr& e) const { return compile_node(e, criteria_); }
+  z3::expr compile_node(const model::Expr& e, const std::vector<z3::expr>& refs) const;
   z3::expr number(double v) const;
 
   const model::Policy* policy_;

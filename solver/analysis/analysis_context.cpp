@@ -97,18 +97,75 @@ const Encoding& AnalysisContext::encoding_of(const std::string& reading) {
   return e;
 }
 
-const Encoding& AnalysisContext::with_constant(int i, bool value) {
-  auto key = std::make_pair(i, value);
-  auto it = constant_enc_.find(key);
-  if (it != constant_enc_.end()) return *it->second;
-  auto copy = std::make_shared<Policy>(p_);
-  model::Criterion& c = copy->criteria[static_cast<size_t>(i)];
-  c.expr = model::Expr::constant(value);
-  c.combinator = Combinator::Leaf;
-  c.children.clear();
-  const Encoding& e = session_.add(copy, "");
-  constant_enc_.emplace(key, &e);
-  return e;
+z3::expr AnalysisContext::replaced_is(int i) {
+  // A bit-vector: `replaced == i` fixes its bits, and unit propagation alone
+  // then falsifies every other `replaced == k`.
+  unsigned width = 1;
+  while ((std::uint64_t{1} << width) <= static_cast<std::uint64_t>(n())) ++width;
+  if (!replaced_) replaced_ = ctx().bv_const("!replaced", width);
+  return *replaced_ == ctx().bv_val(static_cast<std::uint64_t>(i), width);
+}
+
+CheckResult AnalysisContext::ask_pivot(int i, const std::vector<z3::expr>& extra, std::optional<model::Case>* witness) {
+  if (!pivot_solver_) {
+    // The policy as Encoding compiles it (decision = scope and some pathway
+    // and no exclusion) twice more, each criterion k named by a constant of
+    // its own, `ite(replaced == k, value, its condition over the others')`,
+    // for value true and false. Named, not nested: a chain of criteria would
+    // otherwise be one term as deep as the chain, which Z3 simplifies in time
+    // quadratic in its depth.
+    pivot_solver_.emplace(session_.make_solver());
+    z3::solver& s = *pivot_solver_;
+    s.add(enc_.axioms());
+    z3::expr decisions[2] = {ctx().bool_val(false), ctx().bool_val(false)};
+    for (bool value : {false, true}) {
+      std::vector<z3::expr> c;
+      c.reserve(static_cast<size_t>(n()));
+      const z3::expr v = ctx().bool_val(value);
+      for (int k = 0; k < n(); ++k) {
+        z3::expr named = ctx().bool_const(fmt::format("!replaced.{}.{}", value, k).c_str());
+        s.add(named == z3::ite(replaced_is(k), v, enc_.compile(crit(k).expr, c)));
+        c.push_back(named);
+      }
+      z3::expr_vector paths(ctx()), excls(ctx());
+      for (int q : p_.pathways) paths.push_back(c[static_cast<size_t>(q)]);
+      for (int x : p_.exclusions) excls.push_back(c[static_cast<size_t>(x)]);
+      z3::expr any_pathway = paths.empty() ? ctx().bool_val(false) : z3::mk_or(paths);
+      z3::expr any_exclusion = excls.empty() ? ctx().bool_val(false) : z3::mk_or(excls);
+      z3::expr d = any_pathway && !any_exclusion;
+      if (p_.scope >= 0) d = c[static_cast<size_t>(p_.scope)] && d;
+      decisions[value ? 1 : 0] = d;
+    }
+    pivot_ = decisions[1] != decisions[0];
+  }
+  z3::solver& s = *pivot_solver_;
+  s.push();
+  s.add(replaced_is(i));
+  s.add(*pivot_);
+  for (const auto& e : extra) s.add(e);
+  CheckResult r = check(s);
+  if (witness && r.answer == Answer::Sat) *witness = enc_.decode(s.get_model());
+  s.pop();
+  return r;
+}
+
+z3::solver& AnalysisContext::literal_solver() {
+  if (!literal_solver_) {
+    literal_solver_.emplace(session_.make_solver());
+    literal_solver_->add(enc_.axioms());
+  }
+  return *literal_solver_;
+}
+
+const z3::expr& AnalysisContext::literal_tracker(int k, bool value) {
+  auto key = std::make_pair(k, value);
+  auto it = trackers_.find(key);
+  if (it != trackers_.end()) return it->second;
+  z3::expr lit = k == kAnyPathway ? enc_.any_pathway() : enc_.criterion(k);
+  if (!value) lit = !lit;
+  z3::expr t = ctx().bool_const(fmt::format("!literal.{}.{}", k, value ? 1 : 0).c_str());
+  literal_solver().add(z3::implies(t, lit));
+  return trackers_.emplace(key, t).first->second;
 }
 
 void AnalysisContext::claims_to_z3(const std::vector<Claim>& claims, std::vector<z3::expr>& out) {

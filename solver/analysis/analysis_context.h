@@ -52,9 +52,22 @@ class AnalysisContext {
   z3::solver& solver() { return s_; }
   // A query on top of the axioms: sat, unsat or unknown.
   CheckResult ask(const std::vector<z3::expr>& extra);
-  // The policy with criterion `i` replaced by a constant, compiled over the
-  // same case variables; cached.
-  const Encoding& with_constant(int i, bool value);
+  // Whether the policy with criterion `i` replaced by true decides some case
+  // differently from the policy with it replaced by false (and `extra`
+  // holds). Asked of a solver of its own that holds the axioms and both
+  // variants once, for every criterion: each criterion k becomes
+  // `ite(replaced == k, value, its condition)`, and a query adds
+  // `replaced == i`. So a query compiles and internalises nothing again (a
+  // recompiled copy of the policy per criterion made the analysis quadratic
+  // in the policy's size, in time and memory). When sat and `witness` is
+  // given, the model's case (decoded, not replayed).
+  CheckResult ask_pivot(int i, const std::vector<z3::expr>& extra, std::optional<model::Case>* witness = nullptr);
+  // A solver holding the axioms and, added as they are first asked for,
+  // `implies(tracker, literal)` for literals over the criteria (criterion
+  // index or kAnyPathway, value): minimal cores over the trackers are asked
+  // of it under push/pop, without re-asserting one implication per query.
+  z3::solver& literal_solver();
+  const z3::expr& literal_tracker(int k, bool value);
 
   // ---- readings ("AMB.id/reading-id")
   const model::Policy& reading_policy(const std::string& key);
@@ -107,7 +120,11 @@ class AnalysisContext {
   std::map<std::string, int> case_numbers_;
   std::map<std::string, std::shared_ptr<const model::Policy>> readings_;
   std::map<std::string, const Encoding*> reading_enc_;
-  std::map<std::pair<int, bool>, const Encoding*> constant_enc_;
+  z3::expr replaced_is(int i);
+  std::optional<z3::expr> replaced_;  // the bit-vector naming the replaced criterion
+  std::optional<z3::solver> pivot_solver_, literal_solver_;
+  std::optional<z3::expr> pivot_;
+  std::map<std::pair<int, bool>, z3::expr> trackers_;
   std::optional<std::map<int, std::vector<std::string>>> barred_;
 };
 

@@ -10,7 +10,8 @@ using model::Combinator;
 CriteriaGraph::CriteriaGraph(const model::Policy& p) : p_(p) {
   const size_t n = p_.criteria.size();
   uses_.assign(n, {});
-  depends_.assign(n, std::vector<char>(n, 0));
+  const size_t words = (n + 63) / 64;
+  depends_.assign(n, std::vector<std::uint64_t>(words, 0));
   for (size_t i = 0; i < n; ++i) {
     const model::Criterion& c = p_.criteria[i];
     if (c.combinator != Combinator::Leaf) {
@@ -30,11 +31,17 @@ CriteriaGraph::CriteriaGraph(const model::Policy& p) : p_(p) {
     std::vector<int> direct;
     model::collect_refs(p_.criteria[i].expr, direct);
     auto& d = depends_[i];
+    std::sort(direct.begin(), direct.end());
+    direct.erase(std::unique(direct.begin(), direct.end()), direct.end());
     for (int k : direct) {
-      d[static_cast<size_t>(k)] = 1;
-      for (size_t j = 0; j < n; ++j) d[j] |= depends_[static_cast<size_t>(k)][j];
+      d[static_cast<size_t>(k) / 64] |= std::uint64_t{1} << (static_cast<size_t>(k) % 64);
+      const auto& dk = depends_[static_cast<size_t>(k)];
+      for (size_t w = 0; w < words; ++w) d[w] |= dk[w];
     }
   }
+  is_user_.assign(n, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (const Use& u : uses_[i]) is_user_[static_cast<size_t>(u.parent)] = 1;
   is_pathway_.assign(n, 0);
   is_exclusion_.assign(n, 0);
   for (int pth : p_.pathways) is_pathway_[static_cast<size_t>(pth)] = 1;
@@ -51,6 +58,27 @@ std::vector<int> CriteriaGraph::subtree(int root) const {
 std::optional<CriteriaGraph::Context> CriteriaGraph::context(int node) const {
   auto it = context_memo_.find(node);
   if (it != context_memo_.end()) return it->second;
+  // Every user above `node` gets its context first, deepest first, with an
+  // explicit stack: users come after what they use, so this ends.
+  std::vector<std::pair<int, size_t>> stack{{node, 0}};  // (criterion, next use to visit)
+  while (!stack.empty()) {
+    auto& [k, next] = stack.back();
+    const auto& uses = uses_[static_cast<size_t>(k)];
+    if (next < uses.size()) {
+      int up = uses[next++].parent;
+      if (!context_memo_.count(up)) stack.emplace_back(up, 0);
+      continue;
+    }
+    int done = k;
+    stack.pop_back();
+    if (done != node) context_memo_.emplace(done, compute_context(done));
+  }
+  std::optional<Context> out = compute_context(node);
+  if (is_user_[static_cast<size_t>(node)]) context_memo_.emplace(node, out);
+  return out;
+}
+
+std::optional<CriteriaGraph::Context> CriteriaGraph::compute_context(int node) const {
   std::vector<Context> ways;
   if (is_pathway_[static_cast<size_t>(node)]) {
     Context c;
@@ -67,7 +95,7 @@ std::optional<CriteriaGraph::Context> CriteriaGraph::context(int node) const {
     ways.push_back(c);
   }
   for (const Use& u : uses_[static_cast<size_t>(node)]) {
-    std::optional<Context> up = context(u.parent);
+    const std::optional<Context>& up = context_memo_.at(u.parent);
     if (!up) continue;
     Context c = *up;
     if (u.kind != UseKind::Reference) {
@@ -92,7 +120,6 @@ std::optional<CriteriaGraph::Context> CriteriaGraph::context(int node) const {
       else ++p;
     }
   }
-  context_memo_[node] = out;
   return out;
 }
 

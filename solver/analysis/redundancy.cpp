@@ -16,6 +16,7 @@ namespace pp::solver::analysis {
 
 using model::Criterion;
 using model::CriterionKind;
+using model::Tri;
 
 namespace {
 
@@ -29,19 +30,12 @@ std::vector<std::pair<int, bool>> why_irrelevant(AnalysisContext& cx, int x, boo
   for (const auto& [k, v] : *ctx_lits)
     if (k != x && !cx.graph().depends_on(k, x)) lits.emplace_back(k, v);
   if (lits.empty()) return {};
-  auto literal = [&](const std::pair<int, bool>& l) {
-    z3::expr e = l.first == kAnyPathway ? cx.enc().any_pathway() : cx.enc().criterion(l.first);
-    return l.second ? e : !e;
-  };
-  z3::solver& s = cx.solver();
+  // One tracker per literal, asserted once for the whole analysis.
+  std::vector<z3::expr> trackers;
+  for (const auto& [k, v] : lits) trackers.push_back(cx.literal_tracker(k, v));
+  z3::solver& s = cx.literal_solver();
   s.push();
   s.add(x_value ? cx.enc().criterion(x) : !cx.enc().criterion(x));
-  std::vector<z3::expr> trackers;
-  for (size_t i = 0; i < lits.size(); ++i) {
-    z3::expr t = cx.ctx().bool_const(fmt::format("!ctx.{}.{}", x, i).c_str());
-    s.add(z3::implies(t, literal(lits[i])));
-    trackers.push_back(t);
-  }
   std::vector<std::pair<int, bool>> out;
   if (auto core = minimal_core(s, trackers, CoreOrder::ByIndex))
     for (size_t i : *core) out.push_back(lits[i]);
@@ -49,9 +43,104 @@ std::vector<std::pair<int, bool>> why_irrelevant(AnalysisContext& cx, int x, boo
   return out;
 }
 
+// What cases found along the way show about the pivot queries below: where a
+// case is a counterexample to "criterion i never changes the decision" (with
+// i true or with i false), the solver need not be asked. One pass over the
+// criteria per case (from the decision down): a criterion used in exactly one
+// place (one group, one referencing condition, or one role in the decision)
+// changes the decision there iff it changes its one user and its user changes
+// the decision; for a criterion used in several places nothing is concluded
+// and the solver is asked. Without this, a chain of n criteria asks n queries
+// of size n; with it, one case answers them all.
+class PivotEvidence {
+ public:
+  explicit PivotEvidence(AnalysisContext& cx) : cx_(cx), use_(static_cast<size_t>(cx.n())), seen_(static_cast<size_t>(cx.n()), 0) {
+    const model::Policy& p = cx.policy();
+    std::vector<int> roles(static_cast<size_t>(cx.n()), 0);
+    for (int q : p.pathways) roles[static_cast<size_t>(q)]++, use_[static_cast<size_t>(q)] = {kPathwayRole, {}};
+    for (int x : p.exclusions) roles[static_cast<size_t>(x)]++, use_[static_cast<size_t>(x)] = {kExclusionRole, {}};
+    if (p.scope >= 0) roles[static_cast<size_t>(p.scope)]++, use_[static_cast<size_t>(p.scope)] = {kScopeRole, {}};
+    for (int k = 0; k < cx.n(); ++k) {
+      const auto& uses = cx.graph().uses(k);
+      size_t n_uses = uses.size() + static_cast<size_t>(roles[static_cast<size_t>(k)]);
+      if (n_uses != 1) use_[static_cast<size_t>(k)].parent = kUnknown;
+      else if (!uses.empty()) use_[static_cast<size_t>(k)] = {uses[0].parent, uses[0].kind};
+    }
+  }
+
+  // Whether some case noted showed criterion i changing the decision while i is `v`.
+  bool seen(int i, bool v) const { return seen_[static_cast<size_t>(i)] & (v ? 2 : 1); }
+
+  // Notes a case (decoded from a model of the axioms). Ignored unless every
+  // axiom holds on it exactly as decoded and every criterion has a value.
+  void note(const model::Case& c) {
+    const model::Policy& p = cx_.policy();
+    if (!cx_.enc().fix_known(cx_.enc().axioms(), c).is_true()) return;
+    model::Evaluation e = cx_.evaluator().evaluate(c);
+    const size_t n = static_cast<size_t>(cx_.n());
+    for (size_t k = 0; k < n; ++k)
+      if (e.criteria[k] == Tri::Unknown) return;
+    auto is_true = [&](int k) { return e.criteria[static_cast<size_t>(k)] == Tri::True; };
+    int pathways_met = 0, exclusions_met = 0;
+    for (int q : p.pathways) pathways_met += is_true(q);
+    for (int x : p.exclusions) exclusions_met += is_true(x);
+    bool in_scope = p.scope < 0 || is_true(p.scope);
+    model::Evaluation flipped = e;
+    // changes[k]: flipping criterion k alone (its users re-evaluated) flips
+    // the decision. Users come after what they use (topological order).
+    std::vector<signed char> changes(n, kNo);
+    std::vector<int> unmet_children(n, 0), met_children(n, 0);
+    for (size_t k = 0; k < n; ++k)
+      for (int ch : p.criteria[k].children) (is_true(ch) ? met_children : unmet_children)[k]++;
+    for (size_t k = n; k-- > 0;) {
+      const Use& u = use_[k];
+      bool t = e.criteria[k] == Tri::True;
+      signed char& out = changes[k];
+      if (u.parent == kUnknown) out = kUnknown;
+      else if (u.parent == kPathwayRole) out = pathways_met - t == 0 && in_scope && exclusions_met == 0 ? kYes : kNo;
+      else if (u.parent == kExclusionRole) out = exclusions_met - t == 0 && in_scope && pathways_met > 0 ? kYes : kNo;
+      else if (u.parent == kScopeRole) out = pathways_met > 0 && exclusions_met == 0 ? kYes : kNo;
+      else {
+        const size_t up = static_cast<size_t>(u.parent);
+        if (changes[up] != kYes) {
+          out = changes[up];
+        } else if (u.kind == CriteriaGraph::UseKind::AllChild && group_is_plain(up)) {
+          out = unmet_children[up] - !t == 0 ? kYes : kNo;
+        } else if (u.kind == CriteriaGraph::UseKind::AnyChild && group_is_plain(up)) {
+          out = met_children[up] - t == 0 ? kYes : kNo;
+        } else {  // re-evaluate the user with this criterion flipped
+          flipped.criteria[k] = t ? Tri::False : Tri::True;
+          Tri now = cx_.evaluator().eval(p.criteria[up].expr, c, flipped);
+          flipped.criteria[k] = e.criteria[k];
+          out = now != e.criteria[up] ? kYes : kNo;
+        }
+      }
+      if (out == kYes) seen_[k] |= t ? 2 : 1;
+    }
+  }
+
+ private:
+  static constexpr int kUnknown = -1, kPathwayRole = -2, kExclusionRole = -3, kScopeRole = -4;
+  static constexpr signed char kNo = 0, kYes = 1;
+  struct Use {
+    int parent = kUnknown;  // a criterion, or one of the roles above
+    CriteriaGraph::UseKind kind = CriteriaGraph::UseKind::Reference;
+  };
+  // An all/any group whose condition is the and/or of its children, once each.
+  bool group_is_plain(size_t g) const {
+    const model::Criterion& c = cx_.crit(static_cast<int>(g));
+    return (c.expr.op == model::Op::And || c.expr.op == model::Op::Or) && c.expr.kids.size() == c.children.size();
+  }
+
+  AnalysisContext& cx_;
+  std::vector<Use> use_;
+  std::vector<char> seen_;  // bit 1: seen changing the decision while false; bit 2: while true
+};
+
 }  // namespace
 
 void find_redundant_criteria(AnalysisContext& cx, const CriterionFlags& flags) {
+  PivotEvidence evidence(cx);
   for (int i = 0; i < cx.n(); ++i) {
     if (flags.dead[static_cast<size_t>(i)] || flags.constant[static_cast<size_t>(i)]) continue;
     const model::Criterion& c = cx.crit(i);
@@ -73,10 +162,19 @@ void find_redundant_criteria(AnalysisContext& cx, const CriterionFlags& flags) {
       cx.add(std::move(f));
       continue;
     }
-    const Encoding& t = cx.with_constant(i, true);
-    const Encoding& fl = cx.with_constant(i, false);
-    z3::expr pivot = t.decision() != fl.decision();
-    CheckResult r = cx.ask({pivot});
+    // Whether the policy with the criterion replaced by true and the one with
+    // it replaced by false decide some case differently (the pivot), asked
+    // only when no case seen so far shows it.
+    std::optional<model::Case> seen_case;
+    auto ask = [&](const std::vector<z3::expr>& extra) {
+      CheckResult q = cx.ask_pivot(i, extra, &seen_case);
+      if (seen_case) evidence.note(*seen_case);
+      seen_case.reset();
+      return q;
+    };
+    CheckResult sat;
+    sat.answer = Answer::Sat;
+    CheckResult r = evidence.seen(i, true) || evidence.seen(i, false) ? sat : ask({});
     if (r.answer == Answer::Unknown) {
       cx.incomplete("whether " + c.id + " can change a decision", r, {c.id});
       continue;
@@ -84,12 +182,12 @@ void find_redundant_criteria(AnalysisContext& cx, const CriterionFlags& flags) {
     bool vacuous = r.answer == Answer::Unsat;
     bool true_where_it_matters = vacuous, false_where_it_matters = vacuous;
     if (!vacuous && !all_parents.empty()) {
-      CheckResult q = cx.ask({pivot, !cx.enc().criterion(i)});
+      CheckResult q = evidence.seen(i, false) ? sat : ask({!cx.enc().criterion(i)});
       if (q.answer == Answer::Unknown) cx.incomplete("whether " + c.id + " can be removed from its group", q, {c.id});
       true_where_it_matters = q.answer == Answer::Unsat;
     }
     if (!vacuous && (!any_parents.empty() || in_list)) {
-      CheckResult q = cx.ask({pivot, cx.enc().criterion(i)});
+      CheckResult q = evidence.seen(i, true) ? sat : ask({cx.enc().criterion(i)});
       if (q.answer == Answer::Unknown) cx.incomplete("whether " + c.id + " can be removed from its group", q, {c.id});
       false_where_it_matters = q.answer == Answer::Unsat;
     }
