@@ -56,9 +56,9 @@ void BM_analyze_generated(benchmark::State& state) {
   state.counters["findings"] = static_cast<double>(findings);
   state.SetComplexityN(n);
 }
-BENCHMARK_TEMPLATE(BM_analyze_generated, true)->Name("BM_analyze_wide")->RangeMultiplier(4)->Range(100, 1600)
+BENCHMARK_TEMPLATE(BM_analyze_generated, true)->Name("BM_analyze_wide")->Arg(100)->Arg(400)->Arg(1600)
     ->Unit(benchmark::kMillisecond)->Complexity();
-BENCHMARK_TEMPLATE(BM_analyze_generated, false)->Name("BM_analyze_deep")->RangeMultiplier(4)->Range(100, 6400)
+BENCHMARK_TEMPLATE(BM_analyze_generated, false)->Name("BM_analyze_deep")->Arg(100)->Arg(400)->Arg(1600)->Arg(6400)
     ->Unit(benchmark::kMillisecond)->Complexity();
 
 // What `policyproof diff OLD NEW` does: load both, diff the text, enumerate regions.

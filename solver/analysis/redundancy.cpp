@@ -66,7 +66,20 @@ class PivotEvidence {
       if (n_uses != 1) use_[static_cast<size_t>(k)].parent = kUnknown;
       else if (!uses.empty()) use_[static_cast<size_t>(k)] = {uses[0].parent, uses[0].kind};
     }
+    single_path_.assign(static_cast<size_t>(cx.n()), 0);
+    for (size_t k = static_cast<size_t>(cx.n()); k-- > 0;) {  // users come after what they use
+      int up = use_[k].parent;
+      single_path_[k] = up == kPathwayRole || up == kExclusionRole || (up >= 0 && single_path_[static_cast<size_t>(up)]);
+    }
   }
+
+  // Whether criterion i reaches the decision along one path only: it and
+  // every criterion above it are used in exactly one place. Then it changes
+  // the decision only where every group on the path lets it through (its
+  // siblings all met under an all, all unmet under an any) and its pathway
+  // or exclusion decides: where its context literals (CriteriaGraph::context)
+  // all hold.
+  bool single_path(int i) const { return single_path_[static_cast<size_t>(i)]; }
 
   // Whether some case noted showed criterion i changing the decision while i is `v`.
   bool seen(int i, bool v) const { return seen_[static_cast<size_t>(i)] & (v ? 2 : 1); }
@@ -134,6 +147,7 @@ class PivotEvidence {
 
   AnalysisContext& cx_;
   std::vector<Use> use_;
+  std::vector<char> single_path_;
   std::vector<char> seen_;  // bit 1: seen changing the decision while false; bit 2: while true
 };
 
@@ -181,13 +195,29 @@ void find_redundant_criteria(AnalysisContext& cx, const CriterionFlags& flags) {
     }
     bool vacuous = r.answer == Answer::Unsat;
     bool true_where_it_matters = vacuous, false_where_it_matters = vacuous;
+    // Why the criterion cannot be `v` where it matters (why_irrelevant), once.
+    std::optional<std::vector<std::pair<int, bool>>> lits_against[2];
+    auto why_not = [&](bool v) -> const std::vector<std::pair<int, bool>>& {
+      if (!lits_against[v]) lits_against[v] = why_irrelevant(cx, i, v);
+      return *lits_against[v];
+    };
+    // Whether the criterion is always `!v` where it matters. On a single path
+    // to the decision, the context literals hold wherever the criterion
+    // matters, so literals that rule out `v` prove it; else the solver is asked.
+    CheckResult unsat;
+    unsat.answer = Answer::Unsat;
+    auto never = [&](bool v) {
+      if (evidence.seen(i, v)) return sat;
+      if (evidence.single_path(i) && !why_not(v).empty()) return unsat;
+      return ask({v ? cx.enc().criterion(i) : !cx.enc().criterion(i)});
+    };
     if (!vacuous && !all_parents.empty()) {
-      CheckResult q = evidence.seen(i, false) ? sat : ask({!cx.enc().criterion(i)});
+      CheckResult q = never(false);
       if (q.answer == Answer::Unknown) cx.incomplete("whether " + c.id + " can be removed from its group", q, {c.id});
       true_where_it_matters = q.answer == Answer::Unsat;
     }
     if (!vacuous && (!any_parents.empty() || in_list)) {
-      CheckResult q = evidence.seen(i, true) ? sat : ask({cx.enc().criterion(i)});
+      CheckResult q = never(true);
       if (q.answer == Answer::Unknown) cx.incomplete("whether " + c.id + " can be removed from its group", q, {c.id});
       false_where_it_matters = q.answer == Answer::Unsat;
     }
@@ -198,7 +228,7 @@ void find_redundant_criteria(AnalysisContext& cx, const CriterionFlags& flags) {
     std::string why;
     // Removable from an All group: true wherever it matters.
     if (true_where_it_matters && !all_parents.empty()) {
-      auto lits = why_irrelevant(cx, i, false);
+      auto lits = why_not(false);
       std::vector<std::string> groups;
       for (int g : all_parents) groups.push_back(cx.crit(g).id);
       f.kind = "redundant";
@@ -216,7 +246,7 @@ void find_redundant_criteria(AnalysisContext& cx, const CriterionFlags& flags) {
         why += " (proved over every case)";
       }
     } else if (false_where_it_matters && (!any_parents.empty() || in_list)) {
-      auto lits = why_irrelevant(cx, i, true);
+      auto lits = why_not(true);
       std::vector<std::string> groups;
       for (int g : any_parents) groups.push_back(cx.crit(g).id + " (any of)");
       if (c.kind == CriterionKind::Pathway) groups.push_back("the pathways");
