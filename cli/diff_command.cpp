@@ -302,7 +302,7 @@ CorpusFlips run_corpus(const DiffOptions& o, const std::shared_ptr<const model::
     if (!in_file) model::read_file(o.cases_file);  // throws the diagnostic naming it
     in = &in_file;
   }
-  const bool same = solver::same_vocabulary(a->vocab, b->vocab);
+  const bool same = model::same_vocabulary(a->vocab, b->vocab);
   solver::RegionMatcher matcher(d, *a, *b);
   model::CaseReader ra(*a), rb(*b);
   solver::CaseEngine ea(a), eb(b);
