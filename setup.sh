@@ -53,7 +53,11 @@ case "${1:-run}" in
     # Every test executable (every layer) under ASan+UBSan; the build defines
     # PP_SANITIZED for the tests, which then draw a tenth of their generated
     # cases (tests/support/scale.h), so that the step fits CI's hour.
-    build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPP_SANITIZE=address,undefined -DPP_BUILD_BENCH=OFF
+    # -O1 -g1 (line tables): a quarter less compile time and memory than
+    # -O2 -g (measured on serve/http_server.cpp: 169 -> 126 s, 1.8 -> 1.2 GB),
+    # and reports still name the file and line.
+    build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
+      -DPP_SANITIZE=address,undefined -DPP_BUILD_BENCH=OFF
     (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
        ctest --output-on-failure -j "$(nproc)" --timeout 1500)
     ;;
