@@ -158,14 +158,16 @@ z3::solver& AnalysisContext::literal_solver() {
 }
 
 const z3::expr& AnalysisContext::literal_tracker(int k, bool value) {
-  auto key = std::make_pair(k, value);
-  auto it = trackers_.find(key);
-  if (it != trackers_.end()) return it->second;
+  // Slot 2 * (k + 1) + value: kAnyPathway (-1) first, then two per criterion.
+  const size_t slot = 2 * static_cast<size_t>(k + 1) + (value ? 1 : 0);
+  if (trackers_.size() <= slot) trackers_.resize(2 * static_cast<size_t>(n() + 1));
+  if (trackers_[slot]) return *trackers_[slot];
   z3::expr lit = k == kAnyPathway ? enc_.any_pathway() : enc_.criterion(k);
   if (!value) lit = !lit;
   z3::expr t = ctx().bool_const(fmt::format("!literal.{}.{}", k, value ? 1 : 0).c_str());
   literal_solver().add(z3::implies(t, lit));
-  return trackers_.emplace(key, t).first->second;
+  trackers_[slot] = t;
+  return *trackers_[slot];
 }
 
 void AnalysisContext::claims_to_z3(const std::vector<Claim>& claims, std::vector<z3::expr>& out) {

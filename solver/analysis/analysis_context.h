@@ -124,7 +124,7 @@ class AnalysisContext {
   std::optional<z3::expr> replaced_;  // the bit-vector naming the replaced criterion
   std::optional<z3::solver> pivot_solver_, literal_solver_;
   std::optional<z3::expr> pivot_;
-  std::map<std::pair<int, bool>, z3::expr> trackers_;
+  std::vector<std::optional<z3::expr>> trackers_;  // by literal (see literal_tracker)
   std::optional<std::map<int, std::vector<std::string>>> barred_;
 };
 
