@@ -1,11 +1,14 @@
 // What every analysis of a policy shares (solver layer; solver-internal,
 // includes z3++.h): one Session holding the policy's encoding (prefix ""),
 // plus, compiled into the same context and sharing its case variables, the
-// policy with one criterion replaced by a constant (vacuity, redundancy) and
-// the policy under each reading of its ambiguities; one solver holding the
-// axioms, each query pushed and popped; the criteria graph; and the witness
-// helper: a witness query is built from a finding's claims, so a witness shows
-// what the finding says by construction, and is replayed all the same.
+// policy under each reading of its ambiguities; one solver holding the
+// axioms, each query pushed and popped; two more solvers built once for the
+// redundancy checks (the policy with any one criterion replaced by a
+// constant, chosen per query; and tracked literals over the criteria for
+// minimal cores), so that no query recompiles or re-asserts the policy; the
+// criteria graph; and the witness helper: a witness query is built from a
+// finding's claims, so a witness shows what the finding says by
+// construction, and is replayed all the same.
 #pragma once
 #include <map>
 #include <memory>

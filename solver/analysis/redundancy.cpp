@@ -1,9 +1,12 @@
 // Vacuous and redundant criteria (solver layer). The policy with a criterion
 // replaced by true (removed from an All group) and by false (removed from an
-// Any group) is compiled over the same case variables: where the two decide
-// alike, the criterion is vacuous; where one of them decides as the policy
-// wherever the criterion matters, it is redundant in its group, and a minimal
-// set of context literals says why.
+// Any group), over the same case variables (AnalysisContext::ask_pivot, built
+// once for every criterion): where the two decide alike, the criterion is
+// vacuous; where one of them decides as the policy wherever the criterion
+// matters, it is redundant in its group, and a minimal set of context
+// literals says why. Cases the solver returns on the way answer later
+// queries they settle (PivotEvidence), so the work stays near-linear in the
+// number of criteria for chains, and one query per criterion for groups.
 #include <algorithm>
 
 #include <fmt/format.h>
