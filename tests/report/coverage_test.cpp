@@ -100,6 +100,18 @@ TEST_CASE("report --coverage: the section holds the numbers of `coverage --forma
     else CHECK(html.find(std::to_string(untouched) + " criteri") != std::string::npos);
   }
 
+  SECTION("valid HTML (tidy) and well-formed (xmllint) with the section") {
+    std::string file = dir + "/index.html";
+    std::string log = pp::test::temp_path("coverage-tidy.log");
+    int tidy = std::system(("tidy -e -q " + file + " >" + log + " 2>&1").c_str());
+    INFO(pp::test::slurp(log));
+    CHECK(WEXITSTATUS(tidy) == 0);
+    int xml = std::system(("xmllint --noout " + file + " >" + log + " 2>&1").c_str());
+    INFO(pp::test::slurp(log));
+    CHECK(WEXITSTATUS(xml) == 0);
+    fs::remove(log);
+  }
+
   SECTION("the summary cards and the MC/DC pairs") {
     const auto& s = j["summary"];
     auto of = [](const nlohmann::json& a, const nlohmann::json& b) { return std::to_string(a.get<int>()) + "/" + std::to_string(b.get<int>()); };
