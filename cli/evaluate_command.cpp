@@ -8,6 +8,7 @@
 #include "cli/common.h"
 #include "cli/text_wrap.h"
 #include "cli/batch_runner.h"
+#include "cli/case_line_worker.h"
 #include "model/billing_check.h"
 #include "model/case_reader.h"
 #include "model/reason_builder.h"
@@ -53,52 +54,26 @@ int run_single(const EvaluateOptions& o) {
 }
 
 // One thread's reader and engine for `evaluate --batch`.
-class EvaluateWorker : public LineWorker {
+class EvaluateWorker : public CaseLineWorker {
  public:
   EvaluateWorker(std::shared_ptr<const model::Policy> policy, std::string name, bool assume_absent)
-      : policy_(policy), name_(std::move(name)), assume_absent_(assume_absent), reader_(*policy),
-        engine_(policy), readings_(policy), case_(policy->vocab) {}
-
-  bool process(std::string_view line, long n, bool too_long, std::string& out, std::string& err) override {
-    try {
-      if (too_long) throw line_too_large(name_, n, model::kMaxCaseBytes);
-      reader_.read_into(line, name_, n, case_);
-      if (assume_absent_) model::assume_absent(*policy_, case_);
-      engine_.evaluate_into(case_, result_);
-      append_evaluate_json(out, *policy_, case_, result_, readings_, false);
-      out += '\n';
-      return true;
-    } catch (const model::DiagnosticError& e) {
-      std::string msg = e.diagnostic().str();
-      err += msg;
-      err += '\n';
-      append_error_json(out, n, msg);
-      out += '\n';
-      return false;
-    }
-  }
+      : CaseLineWorker(policy, std::move(name), assume_absent), engine_(policy), readings_(policy) {}
 
  private:
-  std::shared_ptr<const model::Policy> policy_;
-  std::string name_;
-  bool assume_absent_;
-  model::CaseReader reader_;
+  void answer(const model::Case& c, std::string& out) override {
+    engine_.evaluate_into(c, result_);
+    append_evaluate_json(out, *policy_, c, result_, readings_, false);
+  }
   solver::CaseEngine engine_;
   solver::ReadingChecker readings_;
-  model::Case case_;
   solver::CaseResult result_;
 };
 
 int run_batch(const EvaluateOptions& o) {
   auto policy = load_policy_option(o.policy);
   BatchInput in(o.batch);
-  const std::string& name = in.name();
-  BatchOptions bo;
-  bo.name = name;
-  bo.jobs = o.jobs > 0 ? o.jobs : default_jobs();
-  bo.max_line = model::kMaxCaseBytes;
-  bool ok = run_batch(in.file(), stdout, stderr, bo, [&] {
-    return std::make_unique<EvaluateWorker>(policy, name, o.assume_absent);
+  bool ok = run_batch(in.file(), stdout, stderr, case_batch_options(in, o.jobs), [&] {
+    return std::make_unique<EvaluateWorker>(policy, in.name(), o.assume_absent);
   });
   return ok ? kExitOk : kExitBadInput;
 }

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/batch_runner.h"
+#include "cli/case_line_worker.h"
 #include "cli/case_result_output.h"
 #include "cli/common.h"
 #include "cli/text_wrap.h"
@@ -62,56 +63,33 @@ int run_single(const ExplainOptions& o) {
 }
 
 // One thread's reader and explainer (its own Z3 context) for `explain --batch`.
-class ExplainWorker : public LineWorker {
+class ExplainWorker : public CaseLineWorker {
  public:
   ExplainWorker(std::shared_ptr<const model::Policy> policy, const ExplainOptions& o, explain::ExplainOptions eo,
                 std::string name)
-      : policy_(policy), name_(std::move(name)), assume_absent_(o.assume_absent), eo_(std::move(eo)),
-        reader_(*policy), explainer_(policy, limits_of(o)), case_(policy->vocab) {}
-
-  bool process(std::string_view line, long n, bool too_long, std::string& out, std::string& err) override {
-    try {
-      if (too_long) throw line_too_large(name_, n, model::kMaxCaseBytes);
-      reader_.read_into(line, name_, n, case_);
-      if (assume_absent_) model::assume_absent(*policy_, case_);
-      out += explain::explanation_json(*policy_, case_, explainer_.explain(case_, eo_));
-      out += '\n';
-      return true;
-    } catch (const model::DiagnosticError& e) {
-      std::string msg = e.diagnostic().str();
-      err += msg;
-      err += '\n';
-      append_error_json(out, n, msg);
-      out += '\n';
-      return false;
-    }
-  }
+      : CaseLineWorker(policy, std::move(name), o.assume_absent), eo_(std::move(eo)),
+        explainer_(policy, limits_of(o)) {}
 
  private:
-  std::shared_ptr<const model::Policy> policy_;
-  std::string name_;
-  bool assume_absent_;
+  void answer(const model::Case& c, std::string& out) override {
+    out += explain::explanation_json(*policy_, c, explainer_.explain(c, eo_));
+  }
   explain::ExplainOptions eo_;
-  model::CaseReader reader_;
   explain::Explainer explainer_;
-  model::Case case_;
 };
 
 int run_batch(const ExplainOptions& o) {
   auto policy = load_policy_option(o.policy);
   explain::ExplainOptions eo = explain_options(*policy, o);
   BatchInput in(o.batch);
-  const std::string& name = in.name();
-  BatchOptions bo;
-  bo.name = name;
-  bo.jobs = o.jobs > 0 ? o.jobs : default_jobs();
-  bo.max_line = model::kMaxCaseBytes;
+  BatchOptions bo = case_batch_options(in, o.jobs);
   // Explaining takes milliseconds a line: small blocks, one line a take, and
   // every block flushed, so a consumer of a pipe sees results as they come.
   bo.block_lines = 4 * static_cast<size_t>(bo.jobs);
   bo.chunk_lines = 1;
   bo.flush_each = true;
-  bool ok = cli::run_batch(in.file(), stdout, stderr, bo, [&] { return std::make_unique<ExplainWorker>(policy, o, eo, name); });
+  bool ok = cli::run_batch(in.file(), stdout, stderr, bo,
+                           [&] { return std::make_unique<ExplainWorker>(policy, o, eo, in.name()); });
   return ok ? kExitOk : kExitBadInput;
 }
 

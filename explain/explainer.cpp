@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "model/change_rules.h"
+#include "model/number_regions.h"
 
 namespace pp::explain {
 
@@ -74,7 +75,7 @@ std::vector<std::vector<double>> question_values(const model::Policy& policy, in
       out = {{1.0}, {0.0}};
       break;
     case FactType::Number:
-      for (double x : solver::number_representatives(policy, sl.atoms[0])) out.push_back({x});
+      for (double x : model::number_representatives(policy, sl.atoms[0])) out.push_back({x});
       break;
     case FactType::Enum:
       for (size_t i = 0; i < f.values.size(); ++i) out.push_back({static_cast<double>(i)});

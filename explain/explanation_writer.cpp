@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "model/change_rules.h"
+#include "model/number_regions.h"
 #include "model/json_text.h"
 
 namespace pp::explain {
@@ -103,7 +104,7 @@ std::string answer_text(const model::Policy& p, int slot, const std::vector<doub
 }
 
 // The region of number `value` among the atom's regions (by representative).
-const solver::NumberRegion* region_with(const std::vector<solver::NumberRegion>& regions, double value) {
+const model::NumberRegion* region_with(const std::vector<model::NumberRegion>& regions, double value) {
   for (const auto& r : regions)
     if (r.representative == value) return &r;
   return nullptr;
@@ -111,17 +112,17 @@ const solver::NumberRegion* region_with(const std::vector<solver::NumberRegion>&
 
 // Consecutive outcomes with one decision, for a number: one merged range each.
 struct Range {
-  solver::NumberRegion span;
+  model::NumberRegion span;
   double representative;
   Decision decision;
 };
 
 std::vector<Range> merged_ranges(const model::Policy& p, const Question& q) {
   int atom = p.vocab.slots[static_cast<size_t>(q.slot)].atoms[0];
-  auto regions = solver::number_regions(p, atom);
+  auto regions = model::number_regions(p, atom);
   std::vector<Range> out;
   for (const auto& o : q.outcomes) {
-    const solver::NumberRegion* r = region_with(regions, o.value[0]);
+    const model::NumberRegion* r = region_with(regions, o.value[0]);
     if (!r) continue;
     if (!out.empty() && out.back().decision == o.decision && out.back().span.high == r->low) {
       out.back().span.high = r->high;
@@ -133,7 +134,7 @@ std::vector<Range> merged_ranges(const model::Policy& p, const Question& q) {
   return out;
 }
 
-std::string range_text(const model::Fact& f, const solver::NumberRegion& r) {
+std::string range_text(const model::Fact& f, const model::NumberRegion& r) {
   if (r.low == r.high) return "= " + number(r.low);
   std::string lo, hi;
   if (!(r.low == f.min && r.low_closed)) lo = (r.low_closed ? ">= " : "> ") + number(r.low);
@@ -145,7 +146,7 @@ std::string range_text(const model::Fact& f, const solver::NumberRegion& r) {
   return lo + " and " + hi;
 }
 
-void range_json(std::string& out, const model::Fact& f, const solver::NumberRegion& r) {
+void range_json(std::string& out, const model::Fact& f, const model::NumberRegion& r) {
   if (!(r.low == f.min && r.low_closed)) out += fmt::format("\"{}\":{},", r.low_closed ? "at_least" : "above", number(r.low));
   if (!std::isinf(r.high)) out += fmt::format("\"{}\":{},", r.high_closed ? "at_most" : "below", number(r.high));
 }

@@ -49,7 +49,7 @@
 namespace pp::solver {
 
 // McsEnumerator::Impl, the query state, is in mcs_query.h; the number
-// regions in number_regions.cpp.
+// regions in model/number_regions.cpp.
 
 McsEnumerator::McsEnumerator(std::shared_ptr<const model::Policy> policy, Limits limits)
     : policy_(std::move(policy)), limits_(limits) {}

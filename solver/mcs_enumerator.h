@@ -24,27 +24,11 @@
 
 #include "model/case.h"
 #include "model/change_rules.h"
+#include "model/number_regions.h"
 #include "model/policy.h"
 #include "solver/limits.h"
 
 namespace pp::solver {
-
-// The values of a number atom cut into regions by the constants the policy
-// compares it with: each constant is a region, and so is each open interval
-// between (and below, and above) them. A value's effect on every criterion
-// depends only on its region. Each region has one representative: the
-// minimum for the lowest interval, the constant for a point, and for an open
-// interval (c, d) the next whole number after c (the next whole week) when it
-// lies below d, else the midpoint; above the largest constant, the next whole
-// number after it. Ascending, within the fact's [min, max].
-struct NumberRegion {
-  double low = 0, high = 0;  // high is +infinity when unbounded
-  bool low_closed = true, high_closed = true;
-  double representative = 0;
-};
-std::vector<NumberRegion> number_regions(const model::Policy& policy, int atom);
-// The representatives of number_regions(), ascending.
-std::vector<double> number_representatives(const model::Policy& policy, int atom);
 
 // One slot's change: its values before and after (per atom of the slot).
 struct SlotChange {

@@ -42,11 +42,6 @@ inline int region_of(const std::vector<double>& cs, double x) {
   return r;
 }
 
-// The constants the policy compares number atom `atom` with (criteria and
-// relations), within the fact's domain, sorted, without repeats
-// (number_regions.cpp).
-std::vector<double> number_constants(const model::Policy& policy, int atom);
-
 struct McsEnumerator::Impl {
   Session session;
   const Encoding& a;
@@ -103,8 +98,8 @@ struct McsEnumerator::Impl {
     constants.resize(v.atoms.size());
     for (size_t at = 0; at < v.atoms.size(); ++at) {
       if (v.atoms[at].type != AtomType::Number) continue;
-      reps[at] = number_representatives(policy, static_cast<int>(at));
-      constants[at] = number_constants(policy, static_cast<int>(at));
+      reps[at] = model::number_representatives(policy, static_cast<int>(at));
+      constants[at] = model::compared_constants(policy, static_cast<int>(at));
     }
   }
 

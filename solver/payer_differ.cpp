@@ -151,7 +151,7 @@ DecisionDiff diff_payers(std::shared_ptr<const Policy> a, std::shared_ptr<const 
   Session session(a, limits);
   z3::context& ctx = session.ctx();
   const Encoding& A = session.encoding();
-  const bool same = same_vocabulary(pa.vocab, pb.vocab);
+  const bool same = model::same_vocabulary(pa.vocab, pb.vocab);
   const Encoding& B = session.add(b, same ? "" : "new!");
   z3::solver s = session.make_solver();
   s.add(A.axioms());
@@ -353,7 +353,7 @@ PolicyDiff diff_policies(std::shared_ptr<const Policy> before, std::shared_ptr<c
   if (before->id != after->id) {
     d.decisions = diff_payers(std::move(before), std::move(after), limits, max_regions ? max_regions : 256);
   } else {
-    d.changes = text_changes(*before, *after);
+    d.changes = model::text_changes(*before, *after);
     d.decisions = diff_decisions(std::move(before), std::move(after), limits, max_regions ? max_regions : 64);
   }
   return d;

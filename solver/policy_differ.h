@@ -18,18 +18,10 @@
 #include "model/evaluator.h"
 #include "model/expr.h"
 #include "model/policy.h"
+#include "model/policy_text_diff.h"
 #include "solver/limits.h"
 
 namespace pp::solver {
-
-// One textual change, keyed by what it is about.
-struct TextChange {
-  std::string what;    // policy | criterion | category | ambiguity | code | definition | fact | relation
-  std::string id;      // criterion id, category id, code, term, fact path, relation id, or policy field
-  std::string change;  // added | removed | reworded | condition | kind | category | section | title | changed
-  std::string before;  // the old text or condition ("" when added)
-  std::string after;   // the new one ("" when removed)
-};
 
 // A criterion's values on a region's witness, in the old and the new version.
 struct CriterionValue {
@@ -70,16 +62,9 @@ struct DecisionDiff {
 };
 
 struct PolicyDiff {
-  std::vector<TextChange> changes;
+  std::vector<model::TextChange> changes;
   DecisionDiff decisions;
 };
-
-// The textual changes from `before` to `after`: metadata, criteria (added,
-// removed, reworded, condition, kind, category, section, title), categories,
-// ambiguities, codes, definitions, vocabulary facts and domain relations.
-// Conditions are compared in canonical form, so layout, quoting, key order
-// and equivalent spellings of the same set are no change.
-std::vector<TextChange> text_changes(const model::Policy& before, const model::Policy& after);
 
 // Every region of cases the two versions decide differently (at most
 // `max_regions`); witnesses carry case ids `<case_id_prefix>-<n>`. Each
@@ -149,16 +134,5 @@ PolicyDiff diff_policies(std::shared_ptr<const model::Policy> before,
                          std::shared_ptr<const model::Policy> after, Limits limits = {},
                          size_t max_regions = 0);
 
-// Whether a case of one vocabulary means the same in the other: the same
-// atoms, with the same types and enum values, in the same order.
-bool same_vocabulary(const model::Vocabulary& a, const model::Vocabulary& b);
-
-// The canonical text of an expression over `policy` (atoms by name, sets by
-// value name, criteria by id, the kids of and/or/count sorted): equal texts
-// mean equal conditions, across versions.
-std::string condition_text(const model::Expr& e, const model::Policy& policy);
-// The canonical text of a criterion's condition: its `when`, or `all`/`any`
-// of its children's ids (sorted).
-std::string criterion_condition(const model::Criterion& c, const model::Policy& policy);
 
 }  // namespace pp::solver

@@ -95,7 +95,7 @@ void compare_criterion(const model::Policy& op, const model::Criterion& a, const
     // Compared in canonical form, as `diff` does: layout and equivalent
     // spellings are no change; shown as written.
     std::string wa = squeeze(a.when_source), wb = squeeze(b.when_source);
-    if (solver::criterion_condition(a, op) != solver::criterion_condition(b, np)) {
+    if (model::criterion_condition(a, op) != model::criterion_condition(b, np)) {
       auto [sa, sb] = short_pair(wa, wb);
       add("condition `" + sa + "` -> `" + sb + "`", "condition `" + wa + "` -> `" + wb + "`");
     }

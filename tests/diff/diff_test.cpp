@@ -35,7 +35,7 @@ std::string variant(const std::string& name) { return "tests/policies/cmm-607-" 
 
 using Change = std::tuple<std::string, std::string, std::string>;  // what, id, change
 
-std::set<Change> changes_of(const std::vector<pp::solver::TextChange>& cs) {
+std::set<Change> changes_of(const std::vector<pp::model::TextChange>& cs) {
   std::set<Change> out;
   for (const auto& c : cs) out.emplace(c.what, c.id, c.change);
   return out;

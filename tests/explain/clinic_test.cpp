@@ -316,7 +316,7 @@ TEST_CASE("the values a correction states do not rest on the solver's model", "[
   auto e = f.explainer.explain(c);
   int clock = pp::model::clock_slot(*f.policy);
   int ca = f.policy->vocab.slots[static_cast<size_t>(clock)].atoms[0];
-  auto clock_reps = pp::solver::number_representatives(*f.policy, ca);
+  auto clock_reps = pp::model::number_representatives(*f.policy, ca);
   int care_changes = 0;
   for (const auto& k : e.mcs.corrections)
     for (const auto& ch : k.changes) {
@@ -324,7 +324,7 @@ TEST_CASE("the values a correction states do not rest on the solver's model", "[
       if (ch.follows || std::find(acc.begin(), acc.end(), ch.slot) == acc.end()) continue;
       ++care_changes;
       int a = f.policy->vocab.slots[static_cast<size_t>(ch.slot)].atoms[0];
-      std::vector<double> allowed = pp::solver::number_representatives(*f.policy, a);
+      std::vector<double> allowed = pp::model::number_representatives(*f.policy, a);
       for (double r : clock_reps) allowed.push_back(ch.from[0] + (r - e.closed.value[static_cast<size_t>(ca)]));
       INFO(f.policy->vocab.slots[static_cast<size_t>(ch.slot)].path << " -> " << ch.to[0]);
       CHECK(std::find(allowed.begin(), allowed.end(), ch.to[0]) != allowed.end());

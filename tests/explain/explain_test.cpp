@@ -307,11 +307,11 @@ TEST_CASE("number regions: a representative per region, the next whole week abov
   int atom = f.policy->vocab.slots[static_cast<size_t>(f.slot("pain.duration_weeks"))].atoms[0];
   // pain.duration_weeks meets 6 (<= 6, > 6) and 6 calendar months (> 182.625 / 7 weeks).
   const double six_months = 182.625 / 7;
-  auto reps = pp::solver::number_representatives(*f.policy, atom);
+  auto reps = pp::model::number_representatives(*f.policy, atom);
   REQUIRE(reps.size() == 5);
   CHECK((reps[0] == 0 && reps[1] == 6 && reps[2] == 7 && reps[4] == 27));
   CHECK(reps[3] == Approx(six_months));
-  auto regions = pp::solver::number_regions(*f.policy, atom);
+  auto regions = pp::model::number_regions(*f.policy, atom);
   REQUIRE(regions.size() == 5);
   CHECK((regions[2].low == 6 && !regions[2].low_closed && !regions[2].high_closed));
   CHECK(regions[2].high == Approx(six_months));

@@ -1,25 +1,24 @@
-// The regions a policy's comparisons cut a number fact into, and a
-// representative of each (see mcs_enumerator.h).
+#include "model/number_regions.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "solver/mcs_query.h"
 
-namespace pp::solver {
+namespace pp::model {
 
 namespace {
 
-void collect_constants(const model::Expr& e, int atom, std::vector<double>& out) {
-  if (e.op == model::Op::NumCmp && e.atom == atom) out.push_back(e.number);
+void collect_constants(const Expr& e, int atom, std::vector<double>& out) {
+  if (e.op == Op::NumCmp && e.atom == atom) out.push_back(e.number);
   for (const auto& k : e.kids) collect_constants(k, atom, out);
 }
 
 }  // namespace
 
-std::vector<double> number_constants(const model::Policy& policy, int atom) {
+std::vector<double> compared_constants(const Policy& policy, int atom) {
   const auto& v = policy.vocab;
-  const model::Fact& f = v.facts[static_cast<size_t>(v.atoms[static_cast<size_t>(atom)].fact)];
+  const Fact& f = v.facts[static_cast<size_t>(v.atoms[static_cast<size_t>(atom)].fact)];
   std::vector<double> cs;
   for (const auto& c : policy.criteria) collect_constants(c.expr, atom, cs);
   for (const auto& r : policy.relations) collect_constants(r.expr, atom, cs);
@@ -29,12 +28,12 @@ std::vector<double> number_constants(const model::Policy& policy, int atom) {
   return cs;
 }
 
-std::vector<NumberRegion> number_regions(const model::Policy& policy, int atom) {
+std::vector<NumberRegion> number_regions(const Policy& policy, int atom) {
   const auto& v = policy.vocab;
-  const model::Fact& f = v.facts[static_cast<size_t>(v.atoms[static_cast<size_t>(atom)].fact)];
+  const Fact& f = v.facts[static_cast<size_t>(v.atoms[static_cast<size_t>(atom)].fact)];
   const double inf = std::numeric_limits<double>::infinity();
   double top = f.max < 1e300 ? f.max : inf;
-  std::vector<double> cs = number_constants(policy, atom);
+  std::vector<double> cs = compared_constants(policy, atom);
   std::vector<NumberRegion> out;
   if (cs.empty() || cs.front() > f.min)
     out.push_back({f.min, cs.empty() ? top : cs.front(), true, cs.empty() && top < inf, f.min});
@@ -51,10 +50,10 @@ std::vector<NumberRegion> number_regions(const model::Policy& policy, int atom) 
   return out;
 }
 
-std::vector<double> number_representatives(const model::Policy& policy, int atom) {
+std::vector<double> number_representatives(const Policy& policy, int atom) {
   std::vector<double> out;
   for (const auto& r : number_regions(policy, atom)) out.push_back(r.representative);
   return out;
 }
 
-}  // namespace pp::solver
+}  // namespace pp::model
