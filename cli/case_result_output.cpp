@@ -218,7 +218,7 @@ void append_evaluate_json(std::string& out, const model::Policy& p, const model:
     return;
   }
   model::Case closed = c;
-  model::Evaluator(p).close_under_relations(closed);
+  readings.evaluator().close_under_relations(closed);
   std::vector<model::WhyItem> why = model::build_why(p, closed, r.evaluation, r.decision);
   std::vector<std::string> warnings = model::billing_warnings(p, c);
   x.why = &why;

@@ -49,7 +49,10 @@ struct McsEnumerator::Impl {
   const model::Policy& policy;
   model::Evaluator evaluator;
   z3::solver s;         // axioms(A), approve -> decision(A), per case: selectors, rules, blocks
-  z3::solver verifier;  // axioms(A) and not decision(A): refutes a candidate on a partial case
+  // axioms(A) and not decision(A): refutes a candidate on a partial case.
+  // Made on first need (verifier()): asserting the axioms into a fresh
+  // solver costs as much as the rest of a fully specified case's query.
+  std::optional<z3::solver> verifier_;
   z3::expr approve;     // assumed in every query that asks for an approved case
   z3::expr unknowns;    // guards the refinement instances (so cores can name them)
   z3::expr time;        // guards the time coupling (assumed, except to ask whether time bars)
@@ -76,15 +79,12 @@ struct McsEnumerator::Impl {
         policy(session.policy()),
         evaluator(policy),
         s(session.make_solver()),
-        verifier(session.make_solver()),
         approve(ctx.bool_const("!mcs.approve")),
         unknowns(ctx.bool_const("!mcs.unknowns")),
         time(ctx.bool_const("!mcs.time")) {
     const auto& v = policy.vocab;
     s.add(a.axioms());
     s.add(z3::implies(approve, a.decision()));
-    verifier.add(a.axioms());
-    verifier.add(!a.decision());
     for (const auto& sl : v.slots) {
       keep.push_back(ctx.bool_const(("!mcs.keep." + sl.path).c_str()));
       rule.push_back(ctx.bool_const(("!mcs.rule." + sl.path).c_str()));
@@ -101,6 +101,15 @@ struct McsEnumerator::Impl {
       reps[at] = model::number_representatives(policy, static_cast<int>(at));
       constants[at] = model::compared_constants(policy, static_cast<int>(at));
     }
+  }
+
+  z3::solver& verifier() {
+    if (!verifier_) {
+      verifier_.emplace(session.make_solver());
+      verifier_->add(a.axioms());
+      verifier_->add(!a.decision());
+    }
+    return *verifier_;
   }
 
   const z3::expr& bound_literal(size_t k) {
@@ -183,6 +192,7 @@ struct McsEnumerator::Impl {
         last_model = m;
         return r;
       }
+      z3::solver& verifier = this->verifier();
       verifier.push();
       for (int at : known_atoms) {
         const z3::expr& x = a.atom(at);

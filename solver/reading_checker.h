@@ -35,6 +35,9 @@ class ReadingChecker {
   void depends_on(const model::Case& c, const CaseResult& in_force, std::vector<ReadingDependence>& out);
 
   const model::Policy& policy() const { return *policy_; }
+  // The policy's concrete evaluator, made once (closing a case under the
+  // relations for its reasons needs no evaluator of its own per request).
+  const model::Evaluator& evaluator() const { return evaluator_; }
 
  private:
   std::shared_ptr<const model::Policy> policy_;
