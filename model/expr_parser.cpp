@@ -38,12 +38,63 @@ class Parser {
   [[noreturn]] void fail(const Token& t, const std::string& msg) const { fail_at(t.pos, msg); }
   [[noreturn]] void fail_at(size_t pos, const std::string& msg) const {
     int line = ctx_.line, column = ctx_.column;
-    // Map the offset to line:column when the text spans lines.
-    for (size_t i = 0; i < pos && i < text_.size(); ++i) {
-      if (text_[i] == '\n') { line++; column = 1; }
-      else column++;
+    if (!locate_in_source(pos, line, column)) {
+      // No source text: map the offset by the expression's own newlines.
+      for (size_t i = 0; i < pos && i < text_.size(); ++i) {
+        if (text_[i] == '\n') { line++; column = 1; }
+        else column++;
+      }
     }
     diagnose(ctx_.file).at(line, column).source(ctx_.source).fail(msg);
+  }
+
+  // Where offset `pos` of the expression lies in the file's text. YAML folds
+  // a scalar written over several lines (plain, quoted and `>` scalars become
+  // one line, `|` keeps its lines) and strips the indentation, but keeps
+  // every character that is not white space: the k-th such character of the
+  // expression is the k-th of the scalar's source, past a block indicator's
+  // line. False when the source text is not at hand.
+  bool locate_in_source(size_t pos, int& line, int& column) const {
+    const std::string_view src = ctx_.source;
+    if (src.empty()) return false;
+    size_t at = 0;  // the offset of (ctx_.line, ctx_.column)
+    for (int l = 1; l < ctx_.line; ++l) {
+      at = src.find('\n', at);
+      if (at == std::string_view::npos) return false;
+      ++at;
+    }
+    at += static_cast<size_t>(ctx_.column - 1);
+    if (at > src.size()) return false;
+    // A block scalar (`>`, `|`, with `-`, `+` or an indent digit; its mark
+    // may point past the indicator): its text starts on the next line.
+    size_t head = at > 0 && at <= src.size() && (src[at - 1] == '>' || src[at - 1] == '|') ? at - 1 : at;
+    if (head < src.size() && (src[head] == '>' || src[head] == '|')) {
+      size_t eol = src.find('\n', head);
+      if (eol == std::string_view::npos) return false;
+      std::string_view rest = src.substr(head + 1, eol - head - 1);
+      size_t cut = rest.find('#');
+      if (rest.substr(0, cut).find_first_not_of("-+0123456789 \t\r") == std::string_view::npos) at = eol + 1;
+    }
+    auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    size_t k = 0;  // non-space characters before pos
+    for (size_t i = 0; i < pos && i < text_.size(); ++i) k += !space(text_[i]);
+    bool at_end = pos >= text_.size() || space(text_[pos]);
+    size_t seen = 0, target = src.size();
+    for (size_t i = at; i < src.size(); ++i) {
+      if (space(src[i])) continue;
+      if (seen == k && !at_end) { target = i; break; }
+      ++seen;
+      if (seen == k && at_end) { target = i + 1; break; }
+    }
+    if (k == 0 && at_end) target = at;
+    if (target >= src.size() && target != at) return false;
+    line = 1;
+    column = 1;
+    for (size_t i = 0; i < target; ++i) {
+      if (src[i] == '\n') { ++line; column = 1; }
+      else if ((static_cast<unsigned char>(src[i]) & 0xc0) != 0x80) ++column;  // a character, not a byte
+    }
+    return true;
   }
 
   void lex() {
