@@ -54,6 +54,16 @@ int default_jobs() {
 
 bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
                const std::function<std::unique_ptr<LineWorker>()>& make_worker) {
+  const bool flush_each = options.flush_each;
+  auto write = [out, flush_each](std::string_view results, bool flush) {
+    std::fwrite(results.data(), 1, results.size(), out);
+    if (flush || flush_each) std::fflush(out);
+  };
+  return run_batch(in, write, err, options, make_worker);
+}
+
+bool run_batch(std::FILE* in, const ResultSink& out, std::FILE* err, const BatchOptions& options,
+               const std::function<std::unique_ptr<LineWorker>()>& make_worker) {
   BlockReader reader(in, options.max_line, kBlockBytes);
   int jobs = std::clamp(options.jobs, 1, kMaxJobs);
   const size_t block_lines = std::max<size_t>(1, options.block_lines);
@@ -67,9 +77,8 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
       for (size_t i = 0; i < b.size(); ++i) {
         if (!worker->process(b.line(i), b.number[i], b.too_long[i] != 0, o, e)) ok = false;
         if (o.size() > (1 << 16) || options.flush_each) {
-          std::fwrite(o.data(), 1, o.size(), out);
+          out(o, false);
           o.clear();
-          if (options.flush_each) std::fflush(out);
         }
         if (!e.empty()) {
           std::fwrite(e.data(), 1, e.size(), err);
@@ -77,8 +86,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
         }
       }
     }
-    std::fwrite(o.data(), 1, o.size(), out);
-    std::fflush(out);
+    out(o, true);
     if (reader.error()) throw read_error(options.name, reader.error());
     return ok;
   }
@@ -222,7 +230,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
     while (true) {
       Chunk& ch = sl.chunks[next_write];
       std::fwrite(ch.err.data(), 1, ch.err.size(), err);
-      std::fwrite(ch.out.data(), 1, ch.out.size(), out);
+      out(ch.out, false);
       ch.out.clear();
       ch.err.clear();
       ok = ok && ch.ok;
@@ -238,10 +246,9 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
         if (!sl.chunks[next_write].done) break;
       }
     }
-    if (options.flush_each) std::fflush(out);
   }
   stop_all();
-  std::fflush(out);
+  out({}, true);
   if (reader.error()) throw read_error(options.name, reader.error());
   return ok;
 }

@@ -64,6 +64,13 @@ struct BatchOptions {
 // per thread). Returns false when any line was bad.
 bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions& options,
                const std::function<std::unique_ptr<LineWorker>()>& make_worker);
+// The same, handing the results to `out` in input order instead of a file
+// (a command that adds them up, such as `diff --cases`): called on the
+// calling thread with the next results and whether to flush (at the end,
+// and after every line or block when flush_each).
+using ResultSink = std::function<void(std::string_view results, bool flush)>;
+bool run_batch(std::FILE* in, const ResultSink& out, std::FILE* err, const BatchOptions& options,
+               const std::function<std::unique_ptr<LineWorker>()>& make_worker);
 
 // The user error of a batch input that fails while being read (errno `error`).
 model::DiagnosticError read_error(const std::string& name, int error);

@@ -11,10 +11,13 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "cli/batch_runner.h"
+#include "cli/case_line_worker.h"
 #include "cli/common.h"
 #include "cli/diff_output.h"
 #include "cli/text_wrap.h"
@@ -38,65 +41,140 @@ struct DiffOptions {
   std::string cases_file;  // --cases: a JSONL corpus run through both
   std::string chart_file;  // --chart: an SVG bar chart of the corpus's flips by region
   size_t max_lines = 1000; // line numbers kept per region
+  int jobs = 0;            // --jobs for the corpus (0: every core)
 };
 
-// Streams the corpus through both policies, one line at a time (memory: the
-// regions' counters and at most max_lines line numbers each).
+// One thread's share of `diff --cases`: each line read by both policies and
+// decided by both, answered with one record line the main thread adds up
+// in input order (so counts and line numbers are those of one pass):
+//   `-`                a blank line
+//   `E`                a bad line (its diagnostic in BadLines; the run ends
+//                      with the first in input order)
+//   `<a><b>U`          undetermined by either (a, b: 1 when A, B approve)
+//   `<a><b>S`          the same decision
+//   `<a><b><d>R <r>`   decided differently, in region r (d: A only, B only, scope)
+//   `<a><b><d>P <r> <s>`  in no single region: the pair (r, s)
+//   `<a><b><d>O`       in no region nor pair
+struct BadLines {
+  std::mutex m;
+  std::map<long, model::Diagnostic> by_line;
+};
+
+class DiffWorker : public LineWorker {
+ public:
+  DiffWorker(const std::shared_ptr<const model::Policy>& a, const std::shared_ptr<const model::Policy>& b,
+             const solver::DecisionDiff& d, std::string name, BadLines& bad)
+      : same_(model::same_vocabulary(a->vocab, b->vocab)), matcher_(d, *a, *b), ra_(*a), rb_(*b), ea_(a), eb_(b),
+        name_(std::move(name)), bad_(bad) {}
+
+  bool process(std::string_view line, long n, bool too_long, std::string& out, std::string&) override {
+    try {
+      if (too_long) throw line_too_large(name_, n, model::kMaxCaseBytes);
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+        out += "-\n";
+        return true;
+      }
+      ra_.read_into(line, name_, n, ca_);
+      if (!same_) rb_.read_into(line, name_, n, cb_);
+      const model::Case& cb = same_ ? ca_ : cb_;
+      ea_.evaluate_into(ca_, xa_);
+      eb_.evaluate_into(cb, xb_);
+      out += xa_.decision == model::Decision::MedicallyNecessary ? '1' : '0';
+      out += xb_.decision == model::Decision::MedicallyNecessary ? '1' : '0';
+      if (xa_.decision == model::Decision::Undetermined || xb_.decision == model::Decision::Undetermined) {
+        out += "U\n";
+        return true;
+      }
+      if (xa_.decision == xb_.decision) {
+        out += "S\n";
+        return true;
+      }
+      out += xa_.decision == model::Decision::MedicallyNecessary   ? 'a'
+             : xb_.decision == model::Decision::MedicallyNecessary ? 'b'
+                                                                     : 's';
+      int r = matcher_.region_of(ca_, cb, xa_.evaluation, xb_.evaluation);
+      if (r >= 0) {
+        out += "R " + std::to_string(r) + "\n";
+        return true;
+      }
+      auto pair = matcher_.regions_of(ca_, cb, xa_.evaluation, xb_.evaluation);
+      if (pair.first >= 0) out += "P " + std::to_string(pair.first) + " " + std::to_string(pair.second) + "\n";
+      else out += "O\n";
+      return true;
+    } catch (const model::DiagnosticError& e) {
+      {
+        std::lock_guard<std::mutex> lock(bad_.m);
+        bad_.by_line.emplace(n, e.diagnostic());
+      }
+      out += "E\n";
+      return false;
+    }
+  }
+
+ private:
+  bool same_;
+  solver::RegionMatcher matcher_;
+  model::CaseReader ra_, rb_;
+  solver::CaseEngine ea_, eb_;
+  solver::CaseResult xa_, xb_;
+  model::Case ca_, cb_;
+  std::string name_;
+  BadLines& bad_;
+};
+
+// Streams the corpus through both policies on `--jobs` threads (memory: the
+// blocks in flight, the regions' counters and at most max_lines line numbers
+// each). The first bad line in input order ends the run with its message.
 CorpusFlips run_corpus(const DiffOptions& o, const std::shared_ptr<const model::Policy>& a,
                        const std::shared_ptr<const model::Policy>& b, const solver::DecisionDiff& d) {
   CorpusFlips c;
   c.file = o.cases_file;
   c.by_region.resize(d.regions.size());
-  std::ifstream in_file;
-  std::istream* in = &std::cin;
-  if (o.cases_file != "-") {
-    in_file.open(o.cases_file, std::ios::binary);
-    if (!in_file) model::read_file(o.cases_file);  // throws the diagnostic naming it
-    in = &in_file;
-  }
-  const bool same = model::same_vocabulary(a->vocab, b->vocab);
-  solver::RegionMatcher matcher(d, *a, *b);
-  model::CaseReader ra(*a), rb(*b);
-  solver::CaseEngine ea(a), eb(b);
-  solver::CaseResult xa, xb;
-  model::Case ca, cb;
-  std::string line;
-  long n = 0;
+  BatchInput in(o.cases_file);  // throws the diagnostic naming it
+  BatchOptions bo = case_batch_options(in, o.jobs);
+  bo.name = o.cases_file;
+  long n = 0;            // the line the next record is about
+  long first_error = 0;  // the first bad line (0: none)
+  BadLines bad;
   auto keep = [&](RegionCount& rc) {
     ++rc.count;
     if (rc.lines.size() < o.max_lines) rc.lines.push_back(n);
   };
-  while (std::getline(*in, line)) {
+  auto add = [&](std::string_view rec) {
     ++n;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    ra.read_into(line, c.file, n, ca);
-    if (!same) rb.read_into(line, c.file, n, cb);
-    ea.evaluate_into(ca, xa);
-    eb.evaluate_into(same ? ca : cb, xb);
+    if (first_error || rec == "-") return;
+    if (rec[0] == 'E') {
+      first_error = n;
+      return;
+    }
     ++c.cases;
-    c.approved_a += xa.decision == model::Decision::MedicallyNecessary;
-    c.approved_b += xb.decision == model::Decision::MedicallyNecessary;
-    if (xa.decision == model::Decision::Undetermined || xb.decision == model::Decision::Undetermined) {
-      ++c.undetermined;
-      continue;
+    c.approved_a += rec[0] == '1';
+    c.approved_b += rec[1] == '1';
+    if (rec[2] == 'U') { ++c.undetermined; return; }
+    if (rec[2] == 'S') return;
+    (rec[2] == 'a' ? c.a_only : rec[2] == 'b' ? c.b_only : c.scope) += 1;
+    const char kind = rec[3];
+    if (kind == 'R') {
+      keep(c.by_region[std::stoul(std::string(rec.substr(5)))]);
+    } else if (kind == 'P') {
+      std::string nums(rec.substr(5));
+      size_t sp = nums.find(' ');
+      keep(c.by_pair[{std::stoi(nums.substr(0, sp)), std::stoi(nums.substr(sp + 1))}]);
+    } else {
+      keep(c.other);
     }
-    if (xa.decision == xb.decision) continue;
-    if (xa.decision == model::Decision::MedicallyNecessary) ++c.a_only;
-    else if (xb.decision == model::Decision::MedicallyNecessary) ++c.b_only;
-    else ++c.scope;
-    int r = matcher.region_of(ca, same ? ca : cb, xa.evaluation, xb.evaluation);
-    if (r >= 0) {
-      keep(c.by_region[static_cast<size_t>(r)]);
-      continue;
+  };
+  ResultSink sink = [&](std::string_view results, bool) {
+    while (!results.empty()) {
+      size_t nl = results.find('\n');
+      add(results.substr(0, nl));
+      results.remove_prefix(nl + 1);
     }
-    auto pair = matcher.regions_of(ca, same ? ca : cb, xa.evaluation, xb.evaluation);
-    keep(pair.first >= 0 ? c.by_pair[pair] : c.other);
-  }
-  if (in->bad()) {
-    model::Diagnostic diag;
-    diag.location.file = c.file;
-    diag.message = "cannot read the file (is it a directory?)";
-    throw model::DiagnosticError(diag);
+  };
+  run_batch(in.file(), sink, stderr, bo, [&] { return std::make_unique<DiffWorker>(a, b, d, o.cases_file, bad); });
+  if (first_error) {
+    std::lock_guard<std::mutex> lock(bad.m);
+    throw model::DiagnosticError(bad.by_line.at(first_error));
   }
   return c;
 }
@@ -146,6 +224,8 @@ CommandRunner add_diff_command(CLI::App& app) {
   cmd->add_option("--max-regions", o->max_regions, "stop after this many regions (default 64 between versions, 256 between payers)")->check(CLI::Range(1, 100000));
   cmd->add_option("--cases", o->cases_file, "a JSONL corpus (`-` = stdin) run through both: flips each way, by region, with line numbers");
   cmd->add_option("--chart", o->chart_file, "with --cases: write an SVG bar chart of the flips by region");
+  cmd->add_option("--jobs,-j", o->jobs, "with --cases: worker threads (default: every core); the counts and lines are those of one pass")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--max-lines", o->max_lines, "with --cases: line numbers kept per region (default 1000)")->check(CLI::Range(0, 100000000));
   return [o] { return guarded([&] { return run_diff(*o); }); };
 }

@@ -27,6 +27,7 @@ std::string PageWriter::run() {
   properties();
   findings();
   cases();
+  corpus_coverage();
   definitions();
   facts();
   raw("</main>\n<footer class=\"footer\"><p>Written by ");
@@ -79,10 +80,12 @@ void PageWriter::contents() {
       {"properties", "Properties (prove)"},
       {"findings", "Analysis findings (analyze)"},
       {"cases", "Cases (explain)"},
+      {"corpus-coverage", "Coverage of a corpus of cases (coverage)"},
       {"definitions", "Definitions and codes"},
       {"facts", "Fact vocabulary"},
   };
-  for (auto [id, title] : items) f("<li><a href=\"#{}\">{}</a></li>\n", id, title);
+  for (auto [id, title] : items)
+    if (d_.corpus || std::string_view(id) != "corpus-coverage") f("<li><a href=\"#{}\">{}</a></li>\n", id, title);
   raw("</ol>\n</nav>\n");
 }
 

@@ -187,17 +187,16 @@ void PageWriter::one_case(size_t i, const CaseReport& cr) {
     raw("</ul>\n");
   }
 
-  // The path on the graph.
-  raw("<h4>Its path on the decision graph</h4>\n");
-  InlineSvgOptions o;
-  o.id_prefix = case_anchor(i) + "-";
-  o.label = "Decision graph with the path of case " + cr.case_id + ": " + decision_label(r.decision);
-  o.node_link = [this](std::string_view id) { return node_target(p_, id); };
-  raw("<figure class=\"graph-figure\">\n<div class=\"scroll\">");
-  raw(inline_svg(cr.svg, o));
-  raw("</div>\n<figcaption>The path of ");
+  // What decided it: the path view, then the whole graph on its own.
+  raw("<h4>What decided it</h4>\n");
+  raw("<figure class=\"graph-figure\">\n");
+  inline_picture(cr.path_svg, case_anchor(i) + "-",
+                 "What decided case " + cr.case_id + ": " + decision_label(r.decision) + ", with the case's values");
+  raw("<figcaption>What decided ");
   text(cr.case_id);
-  f(": criteria met, not met and unknown are drawn differently; the decision reached is marked; <a href=\"{}.svg\">open it on its own</a>.</figcaption>\n</figure>\n", case_anchor(i));
+  f(": the pathway that approved it or came closest, the exclusions that apply or may, each with the case's value "
+    "against what the criterion needs; what did not decide it is grey. <a href=\"{}.svg\">The full decision graph with "
+    "this case's path</a> opens on its own.</figcaption>\n</figure>\n", case_anchor(i));
   raw("<details><summary>The case's facts</summary>");
   case_json(cr.input);
   raw("</details>\n</article>\n");
@@ -209,7 +208,7 @@ void PageWriter::cases() {
     raw("<p>No case was given (<code>policyproof report --case CASE.json</code> adds one).</p>\n");
   } else {
     raw("<p>Each case's exact decision, the reasons for it, every minimal correction (from <code>policyproof "
-        "explain</code>) and its path on the decision graph.</p>\n");
+        "explain</code>) and what decided it, drawn.</p>\n");
   }
   for (size_t i = 0; i < d_.cases.size(); ++i) one_case(i, d_.cases[i]);
   raw("</section>\n");

@@ -51,20 +51,34 @@ void PageWriter::summary() {
 
 // ---------------------------------------------------------------- the graph
 
+void PageWriter::inline_picture(const std::string& svg, const std::string& id_prefix, const std::string& label) {
+  InlineSvgOptions o;
+  o.id_prefix = id_prefix;
+  o.label = label;
+  o.node_link = [this](std::string_view id) { return node_target(p_, id); };
+  raw("<div class=\"scroll\">");
+  raw(inline_svg(svg, o));
+  raw("</div>\n");
+}
+
 void PageWriter::decision_graph() {
   raw("<section id=\"graph\" aria-labelledby=\"graph-h\">\n<h2 id=\"graph-h\">Decision graph</h2>\n");
-  raw("<p>Every criterion is a node named by its id; a pathway is met when ALL (or ANY) of its parts are; the case is "
-      "medically necessary when ANY pathway is met and NO exclusion applies. Hover over a node for its policy "
-      "sentence (zoom in to read the labels, or open the picture on its own); select a node to go to its entry.</p>\n");
-  InlineSvgOptions o;
-  o.id_prefix = "g-";
-  o.label = "Decision graph of " + p_.id + ": pathways, their criteria, the exclusions by category, and the decision";
-  o.node_link = [this](std::string_view id) { return node_target(p_, id); };
-  raw("<figure class=\"graph-figure\">\n<div class=\"scroll\">");
-  raw(inline_svg(d_.graph_svg, o));
-  raw("</div>\n<figcaption>The decision graph of ");
-  text(p_.id + " " + p_.version);
-  raw(" (drawn by <code>policyproof render</code>); <a href=\"decision-graph.svg\">open it on its own</a>.</figcaption>\n</figure>\n</section>\n");
+  raw("<p>The case is medically necessary when ANY pathway is met and NO exclusion applies: first the overview, then "
+      "each pathway with every criterion, then the exclusions, each drawn to read at this page's width. A pathway is "
+      "met when ALL (or ANY) of its parts are. Hover over a node for its id and policy sentence; select a node to go "
+      "to its entry. <a href=\"decision-graph.svg\">The full decision graph</a>, every criterion in one picture, opens "
+      "on its own.</p>\n");
+  for (const auto& v : d_.views) {
+    f("<figure class=\"graph-figure\" id=\"{}\">\n", escape(v.id));
+    inline_picture(v.svg, v.id + "-", v.label);
+    raw("<figcaption>");
+    text(v.title);
+    raw(" (<code>policyproof render --view ");
+    if (v.id.rfind("view-pathway-", 0) == 0) text("pathway " + v.id.substr(13));
+    else text(v.id.substr(5));
+    raw("</code>); <a href=\"decision-graph.svg\">the full decision graph</a>.</figcaption>\n</figure>\n");
+  }
+  raw("</section>\n");
 }
 
 }  // namespace pp::reports::page

@@ -3,7 +3,8 @@
 // file each: html_writer.cpp (the frame: head, masthead, contents),
 // page_summary.cpp (summary, decision graph), page_criteria.cpp,
 // page_policy_text.cpp, page_checks.cpp (ambiguities, properties, findings),
-// page_cases.cpp, page_reference.cpp (definitions, codes, facts). Anchors
+// page_cases.cpp, page_coverage.cpp (a corpus's coverage), page_reference.cpp
+// (definitions, codes, facts). Anchors
 // reuse the policy's ids.
 #pragma once
 #include <algorithm>
@@ -153,6 +154,7 @@ class PageWriter {
   void contents();
   void summary();
   void decision_graph();
+  void inline_picture(const std::string& svg, const std::string& id_prefix, const std::string& label);
   void criteria();
   void criterion(int i);
   void policy_text();
@@ -165,6 +167,7 @@ class PageWriter {
   void claims(const std::vector<solver::Claim>& cl);
   void cases();
   void one_case(size_t i, const CaseReport& cr);
+  void corpus_coverage();
   void definitions();
   void facts();
 

@@ -4,13 +4,16 @@
 #include <fstream>
 #include <future>
 #include <sstream>
+#include <cstdlib>
 
 #include "model/embedded_files.h"
 #include "solver/case_engine.h"
+#include "solver/corpus_coverage.h"
 #include "visualize/case_overlay.h"
 #include "visualize/decision_graph.h"
 #include "visualize/dot_writer.h"
 #include "visualize/graphviz_renderer.h"
+#include "visualize/views.h"
 
 namespace pp::reports {
 
@@ -47,6 +50,75 @@ std::optional<std::string> find_policy_source(const model::Policy& policy, const
 
 namespace {
 
+// The width of a graphviz SVG (its viewBox, in points: one CSS pixel each
+// inline) and the size of its smallest text.
+double svg_width(const std::string& svg) {
+  size_t at = svg.find("viewBox=\"");
+  if (at == std::string::npos) return 0;
+  std::istringstream in(svg.substr(at + 9, 80));
+  double x = 0, y = 0, w = 0;
+  in >> x >> y >> w;
+  return w;
+}
+
+double smallest_font(const std::string& svg) {
+  double smallest = 0;
+  const std::string key = "font-size=\"";
+  for (size_t at = svg.find(key); at != std::string::npos; at = svg.find(key, at + 1)) {
+    double size = std::strtod(svg.c_str() + at + key.size(), nullptr);
+    if (size > 0 && (smallest == 0 || size < smallest)) smallest = size;
+  }
+  return smallest;
+}
+
+// A label with every line longer than `width` characters broken after the
+// last space, `/` or `.` (else `_`) that keeps it within `width`: a case's
+// values name facts by long paths (`contraindications.space_occupying_...`).
+std::string wrap_label(const std::string& label, size_t width) {
+  std::string out;
+  size_t start = 0;
+  while (start <= label.size()) {
+    size_t end = label.find('\n', start);
+    std::string line = label.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    while (line.size() > width) {
+      size_t cut = line.find_last_of(" /.", width - 1);
+      if (cut == std::string::npos || cut == 0) cut = line.find_last_of('_', width - 1);
+      if (cut == std::string::npos || cut == 0) break;
+      out += line.substr(0, line[cut] == ' ' ? cut : cut + 1);
+      out += '\n';
+      line.erase(0, cut + 1);
+    }
+    out += line;
+    if (end == std::string::npos) break;
+    out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
+// The view drawn so that it reads at the report's width: its default layout
+// when that fits, else fewer leaves side by side, else also its long label
+// lines broken; else the narrowest of these.
+std::string fitted_view_svg(const visualize::View& view) {
+  std::string best, last_dot;
+  double best_width = 0;
+  visualize::View wrapped = view;
+  for (auto& n : wrapped.nodes) n.label = wrap_label(n.label, kLabelChars);
+  for (const visualize::View* v : {&view, static_cast<const visualize::View*>(&wrapped)}) {
+    for (size_t per_row : {0, 3, 2, 1}) {
+      std::string dot = visualize::write_view_dot(*v, per_row);
+      if (dot == last_dot) continue;
+      last_dot = dot;
+      std::string svg = visualize::render(dot, visualize::Format::Svg);
+      double width = svg_width(svg);
+      double scale = width > kColumnPx ? kColumnPx / width : 1.0;
+      if (smallest_font(svg) * scale >= kMinLabelPx) return svg;
+      if (best.empty() || width < best_width) best = std::move(svg), best_width = width;
+    }
+  }
+  return best;
+}
+
 CaseReport explain_case(const std::shared_ptr<const model::Policy>& policy, const visualize::DecisionGraph& graph,
                         const std::string& file, const model::Case& c, solver::Limits limits) {
   CaseReport cr;
@@ -56,6 +128,7 @@ CaseReport explain_case(const std::shared_ptr<const model::Policy>& policy, cons
   explain::Explainer explainer(policy, limits);
   cr.explanation = explainer.explain(c);
   visualize::CaseOverlay overlay = visualize::overlay_case(graph, *policy, cr.explanation.result, cr.case_id);
+  cr.path_svg = fitted_view_svg(visualize::make_path_view(graph, *policy, c, cr.explanation.result, cr.case_id));
   cr.svg = visualize::render(visualize::write_dot(graph, *policy, &overlay), visualize::Format::Svg);
   return cr;
 }
@@ -81,6 +154,9 @@ ReportData build_report(const ReportRequest& rq) {
   std::vector<std::future<CaseReport>> cases;
   for (const auto& [file, c] : rq.cases)
     cases.push_back(std::async(launch, [&, file = file, c = c] { return explain_case(policy, graph, file, c, rq.limits); }));
+  std::future<solver::CorpusCoverage> coverage;
+  if (rq.corpus)
+    coverage = std::async(launch, [&] { return solver::corpus_coverage(policy, rq.corpus->cases, rq.limits); });
 
   // Meanwhile: the text, traced, and the graph.
   d.source_note = rq.source_note;
@@ -91,8 +167,23 @@ ReportData build_report(const ReportRequest& rq) {
     d.trace.criteria = criterion_structure(*policy);
   }
   d.graph_svg = visualize::render(visualize::write_dot(graph, *policy), visualize::Format::Svg);
+  // The views that read at the report's width: the overview, each pathway, the exclusions.
+  auto add_view = [&](std::string id, std::string title, std::string label, const visualize::ViewRequest& r) {
+    d.views.push_back({std::move(id), std::move(title), std::move(label), fitted_view_svg(visualize::make_view(graph, *policy, r))});
+  };
+  add_view("view-overview", "Overview", "Overview of " + policy->id + ": the pathways, the exclusion groups and the decision",
+           {visualize::ViewKind::Overview, {}});
+  for (const auto& id : visualize::pathway_ids(graph)) {
+    int k = policy->find_criterion(id);
+    std::string title = k >= 0 ? policy->criteria[static_cast<size_t>(k)].title : id;
+    add_view("view-pathway-" + id, "Pathway: " + title, "Pathway " + id + " (" + title + ") with every criterion",
+             {visualize::ViewKind::Pathway, id});
+  }
+  add_view("view-exclusions", "Exclusions", "The exclusions of " + policy->id + ", grouped by category",
+           {visualize::ViewKind::Exclusions, {}});
 
   for (auto& f : cases) d.cases.push_back(f.get());
+  if (rq.corpus) d.corpus = CorpusReport{rq.corpus->files, rq.corpus->labels, coverage.get()};
   d.outcomes = outcomes.get();
   d.analysis = analysis.get();
   return d;

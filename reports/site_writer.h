@@ -1,6 +1,7 @@
-// Writes a report as a static site (reports layer): DIR/index.html, its one
-// stylesheet DIR/style.css, and each picture also on its own beside it
-// (DIR/decision-graph.svg, DIR/case-N.svg) for viewing at full size.
+// Writes a report as a static site (reports layer): DIR/index.html (its
+// pictures, the views, inline), its one stylesheet DIR/style.css, and the full
+// drawings beside it, linked from the page: the whole decision graph
+// (DIR/decision-graph.svg) and each case's path on it (DIR/case-N.svg).
 #pragma once
 #include <string>
 #include <vector>

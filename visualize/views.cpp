@@ -460,7 +460,7 @@ View make_path_view(const DecisionGraph& dg, const model::Policy& p, const model
   return view;
 }
 
-std::string write_view_dot(const View& v) {
+std::string write_view_dot(const View& v, size_t leaves_per_row) {
   std::string out;
   out += "// ";
   out += to_string(v.kind);
@@ -548,7 +548,7 @@ std::string write_view_dot(const View& v) {
   // Its exclusions stand beside the pathway: one leaf fewer a row then.
   bool exclusion_beside = false;
   for (const auto& n : v.nodes) exclusion_beside |= v.kind == ViewKind::Path && n.kind == NodeKind::Exclusion;
-  const size_t kPerRow = v.kind != ViewKind::Path ? 5 : exclusion_beside ? 3 : 4;
+  const size_t kPerRow = leaves_per_row ? leaves_per_row : v.kind != ViewKind::Path ? 5 : exclusion_beside ? 3 : 4;
   std::vector<size_t> in_degree(v.nodes.size(), 0);
   for (const auto& e : v.edges)
     if (e.kind != EdgeKind::Uses) ++in_degree[e.to];

@@ -97,6 +97,9 @@ View make_path_view(const DecisionGraph& g, const model::Policy& p, const model:
 
 // The view as DOT text (top to bottom, subgraphs per cluster, ids in the
 // tooltips, met/not_met/unknown classes with a case). Deterministic.
-std::string write_view_dot(const View& v);
+// `leaves_per_row`: at most that many leaves of a cluster side by side (0: the
+// view's default, made for an A4 page turned sideways); a narrower column (the
+// report's) asks for fewer.
+std::string write_view_dot(const View& v, size_t leaves_per_row = 0);
 
 }  // namespace pp::visualize

@@ -221,6 +221,22 @@ TEST_CASE("payers: a corpus streamed through both, flips by region with line num
   std::string chart = pp::test::slurp(svg);
   CHECK(chart.rfind("<svg", 0) == 0);
   CHECK(chart.find("pregnancy") != std::string::npos);
+  // On several threads (one line a chunk, so every thread has lines), the
+  // same counts and line numbers as one pass.
+  std::string many;
+  for (int k = 0; k < 300; ++k) many += corpus;
+  pp::test::spit(path, many);
+  auto one = pp::test::run("diff CMM-607 L34106 --format json --jobs 1 --cases " + path);
+  auto four = pp::test::run("diff CMM-607 L34106 --format json --jobs 4 --cases " + path);
+  REQUIRE(one.exit_code == 0);
+  CHECK(four.exit_code == 0);
+  CHECK(four.out == one.out);
+  CHECK(nlohmann::json::parse(one.out)["cases"]["total"] == 1200);
+  // The first bad line in input order ends the run, whatever thread read it.
+  pp::test::spit(path, many + "{\"case_id\": 7}\n" + many + "{bad\n");
+  auto bad = pp::test::run("diff CMM-607 L34106 --jobs 4 --cases " + path);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == path + ":1501: case_id: error: expected a string, got a number\n");
   std::remove(path.c_str());
   std::remove(svg.c_str());
 }

@@ -112,7 +112,7 @@ TEST_CASE("the report for CMM-607 with three cases, as written") {
       CHECK(tag.find("role=\"img\"") != std::string::npos);
       CHECK(tag.find("aria-label=\"") != std::string::npos);
     }
-    CHECK(svgs == 4);  // the graph and one path per case
+    CHECK(svgs == 8);  // the overview, three pathways, the exclusions, and one path per case
     auto ids = pp::test::attribute_values(html, "id");
     std::set<std::string> unique(ids.begin(), ids.end());
     CHECK(unique.size() == ids.size());
