@@ -36,10 +36,7 @@ struct AnalyzeOptions {
 
 void write_witnesses(const std::string& dir, const model::Policy& policy, const solver::Analysis& a) {
   auto fail = [&](const std::string& msg) {
-    model::Diagnostic d;
-    d.location.file = dir;
-    d.message = msg;
-    throw model::DiagnosticError(d);
+    model::diagnose(dir).fail(msg);
   };
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -178,11 +178,8 @@ bool run_batch(std::FILE* in, const ResultSink& out, std::FILE* err, const Batch
     }
     work_cv.notify_all();
     for (auto& t : threads) t.join();
-    model::Diagnostic d;
-    d.location.file = options.name;
-    d.message = "cannot start " + std::to_string(jobs) + " worker threads (" + e.code().message() +
-                "); expected a smaller `--jobs`";
-    throw model::DiagnosticError(d);
+    model::diagnose(options.name).fail("cannot start " + std::to_string(jobs) + " worker threads (" + e.code().message() +
+                "); expected a smaller `--jobs`");
   }
   auto stop_all = [&] {
     {

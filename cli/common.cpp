@@ -38,17 +38,11 @@ std::shared_ptr<const model::Policy> apply_reading_option(std::shared_ptr<const 
   std::map<std::string, std::string> readings;
   for (const auto& g : given) {
     auto eq = g.find('=');
-    model::Diagnostic d;
-    d.location.file = "--reading";
-    if (eq == std::string::npos || eq == 0 || eq + 1 == g.size()) {
-      d.message = "expected AMB.ID=READING, got `" + g + "`";
-      throw model::DiagnosticError(d);
-    }
+    if (eq == std::string::npos || eq == 0 || eq + 1 == g.size())
+      model::diagnose("--reading").fail("expected AMB.ID=READING, got `" + g + "`");
     std::string amb = g.substr(0, eq), rd = g.substr(eq + 1);
-    if (auto it = readings.find(amb); it != readings.end() && it->second != rd) {
-      d.message = "ambiguity `" + amb + "` given two readings (`" + it->second + "`, `" + rd + "`)";
-      throw model::DiagnosticError(d);
-    }
+    if (auto it = readings.find(amb); it != readings.end() && it->second != rd)
+      model::diagnose("--reading").fail("ambiguity `" + amb + "` given two readings (`" + it->second + "`, `" + rd + "`)");
     readings[amb] = rd;
   }
   return policy->under(readings, "--reading");
@@ -82,10 +76,7 @@ model::Case read_case_file(const model::Policy& policy, const std::string& path)
   bool failed = std::ferror(f) != 0;
   if (f != stdin) std::fclose(f);
   if (failed) {
-    model::Diagnostic d;
-    d.location.file = path;
-    d.message = "cannot read the file (is it a directory?)";
-    throw model::DiagnosticError(d);
+    model::diagnose(path).fail("cannot read the file (is it a directory?)");
   }
   text.resize(n);
   model::CaseReader reader(policy);
@@ -125,10 +116,7 @@ std::string safe_file_name(std::string_view text, const std::string& extension, 
 
 void check_common_options(const CLI::App& command) {
   auto fail = [&](const std::string& message) {
-    model::Diagnostic d;
-    d.location.file = "policyproof " + command.get_name();
-    d.message = message;
-    throw model::DiagnosticError(d);
+    model::diagnose("policyproof " + command.get_name()).fail(message);
   };
   for (const char* name : {"--policy", "--batch", "--case", "--output", "--witness-dir", "--emit-smt2", "--junit",
                            "--audit-log", "--properties"}) {

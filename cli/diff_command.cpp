@@ -183,10 +183,7 @@ int run_diff(const DiffOptions& o) {
   auto before = load_policy_option(o.before);
   auto after = load_policy_option(o.after);
   if (!o.chart_file.empty() && o.cases_file.empty()) {
-    model::Diagnostic d;
-    d.location.file = o.chart_file;
-    d.message = "`--chart` draws the flips of a corpus: give it with `--cases FILE.jsonl`";
-    throw model::DiagnosticError(d);
+    model::diagnose(o.chart_file).fail("`--chart` draws the flips of a corpus: give it with `--cases FILE.jsonl`");
   }
   solver::Limits limits;
   limits.timeout_ms = static_cast<unsigned>(std::lround(o.timeout_s * 1000));
@@ -198,10 +195,7 @@ int run_diff(const DiffOptions& o) {
     std::ofstream svg(o.chart_file, std::ios::binary);
     svg << flips_chart(*before, *after, d.decisions, *corpus);
     if (!svg) {
-      model::Diagnostic diag;
-      diag.location.file = o.chart_file;
-      diag.message = "cannot write the chart";
-      throw model::DiagnosticError(diag);
+      model::diagnose(o.chart_file).fail("cannot write the chart");
     }
   }
   std::cout << (o.format == "json" ? diff_json(*before, *after, d, corpus) : wrap_lines(diff_text(*before, *after, d, corpus)));

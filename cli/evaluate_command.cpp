@@ -93,16 +93,10 @@ CommandRunner add_evaluate_command(CLI::App& app) {
   return [o] {
     return guarded([&] {
       if (!o->batch.empty() && !o->case_file.empty()) {
-        model::Diagnostic d;
-        d.location.file = "policyproof evaluate";
-        d.message = "give either a case file or `--batch FILE`, not both";
-        throw model::DiagnosticError(d);
+        model::diagnose("policyproof evaluate").fail("give either a case file or `--batch FILE`, not both");
       }
       if (o->batch.empty() && o->case_file.empty()) {
-        model::Diagnostic d;
-        d.location.file = "policyproof evaluate";
-        d.message = "expected a case file (or `-` for standard input, or `--batch FILE.jsonl`)";
-        throw model::DiagnosticError(d);
+        model::diagnose("policyproof evaluate").fail("expected a case file (or `-` for standard input, or `--batch FILE.jsonl`)");
       }
       return o->batch.empty() ? run_single(*o) : run_batch(*o);
     });

@@ -25,10 +25,7 @@ std::uint64_t parse_seed(const std::string& text) {
     v = v * 10 + digit;
   }
   if (!ok) {
-    model::Diagnostic d;
-    d.location.file = "policyproof generate";
-    d.message = "`--seed " + text + "` is not a seed (expected a whole number from 0 to 18446744073709551615)";
-    throw model::DiagnosticError(d);
+    model::diagnose("policyproof generate").fail("`--seed " + text + "` is not a seed (expected a whole number from 0 to 18446744073709551615)");
   }
   return v;
 }

@@ -84,10 +84,7 @@ int run_generate_mcdc(std::shared_ptr<const model::Policy> policy, const std::st
     std::ofstream f(output, std::ios::binary);
     f << file;
     if (!f) {
-      model::Diagnostic d;
-      d.location.file = output;
-      d.message = "cannot write the file (expected a writable path for `--output`)";
-      throw model::DiagnosticError(d);
+      model::diagnose(output).fail("cannot write the file (expected a writable path for `--output`)");
     }
     std::cout << mcdc_report(*policy, suite);
   }

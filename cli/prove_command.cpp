@@ -32,10 +32,7 @@ struct ProveOptions {
 
 void write_smt2(const std::string& dir, const model::PropertySet& set, solver::Prover& prover) {
   auto fail = [&](const std::string& msg) {
-    model::Diagnostic d;
-    d.location.file = dir;
-    d.message = msg;
-    throw model::DiagnosticError(d);
+    model::diagnose(dir).fail(msg);
   };
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -51,12 +51,7 @@ struct TestResult {
 };
 
 [[noreturn]] void fail_at(const std::string& file, int line, const std::string& path, const std::string& msg) {
-  model::Diagnostic d;
-  d.location.file = file;
-  d.location.batch_line = line;
-  d.location.json_path = path;
-  d.message = msg;
-  throw model::DiagnosticError(d);
+  model::diagnose(file).batch_line(line).json_path(path).fail(msg);
 }
 
 const char* kListFields[] = {"pathways", "exclusions", "unmet", "reasons", "decisive_unknowns"};

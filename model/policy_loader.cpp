@@ -74,10 +74,7 @@ std::vector<std::string> Policy::readings_in_force() const {
 std::shared_ptr<const Policy> Policy::under(const std::map<std::string, std::string>& readings,
                                             const std::string& where) const {
   auto fail = [&](const std::string& message) {
-    Diagnostic d;
-    d.location.file = where;
-    d.message = message;
-    throw DiagnosticError(d);
+    diagnose(where).fail(message);
   };
   for (const auto& [aid, rid] : readings) {
     const Ambiguity* a = find_ambiguity(aid);

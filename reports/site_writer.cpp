@@ -22,10 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void fail(const std::string& dir, const std::string& message) {
-  model::Diagnostic d;
-  d.location.file = dir;
-  d.message = message;
-  throw model::DiagnosticError(d);
+  model::diagnose(dir).fail(message);
 }
 
 std::string error_words(int err) {

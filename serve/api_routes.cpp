@@ -257,10 +257,7 @@ PolicyTarget policy_target(const RequestContext& ctx, const std::string& id, con
     if (!ok) {
       std::string expected;
       for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
-      model::Diagnostic d;
-      d.location.file = "query";
-      d.message = "unknown query parameter `" + k + "` (expected " + (expected.empty() ? "none" : expected) + ")";
-      throw model::DiagnosticError(d);
+      model::diagnose("query").fail("unknown query parameter `" + k + "` (expected " + (expected.empty() ? "none" : expected) + ")");
     }
     if (k == "reading") t.readings.push_back(v);
   }
@@ -324,10 +321,7 @@ std::vector<Route> api_routes() {
     for (const auto& v : ctx.request.query_values("max")) {
       bool digits = !v.empty() && v.size() <= 6 && v.find_first_not_of("0123456789") == std::string::npos;
       if (!digits) {
-        model::Diagnostic d;
-        d.location.file = "query";
-        d.message = "`max=" + v + "`: expected a whole number of corrections (0 = all)";
-        throw model::DiagnosticError(d);
+        model::diagnose("query").fail("`max=" + v + "`: expected a whole number of corrections (0 = all)");
       }
       eo.max = std::stoi(v);
     }

@@ -29,10 +29,7 @@ std::string utc_now() {
 AuditLog::AuditLog(const std::string& path) {
   file_ = std::fopen(path.c_str(), "ab");
   if (!file_) {
-    model::Diagnostic d;
-    d.location.file = path;
-    d.message = std::string("cannot open the audit log for appending (") + std::strerror(errno) + ")";
-    throw model::DiagnosticError(d);
+    model::diagnose(path).fail(std::string("cannot open the audit log for appending (") + std::strerror(errno) + ")");
   }
 }
 

@@ -412,17 +412,11 @@ Server::Server(ServerOptions options, const ServiceContext& service, const Route
   Core& c = *impl_;
   beast::error_code ec;
   auto fail = [&](const std::string& what) {
-    model::Diagnostic d;
-    d.location.file = "policyproof serve";
-    d.message = "cannot " + what + " " + c.opt.bind + ":" + std::to_string(c.opt.port) + " (" + ec.message() + ")";
-    throw model::DiagnosticError(d);
+    model::diagnose("policyproof serve").fail("cannot " + what + " " + c.opt.bind + ":" + std::to_string(c.opt.port) + " (" + ec.message() + ")");
   };
   auto addr = net::ip::make_address(c.opt.bind, ec);
   if (ec) {
-    model::Diagnostic d;
-    d.location.file = "policyproof serve";
-    d.message = "`--bind " + c.opt.bind + "`: not an IP address (expected e.g. 127.0.0.1 or ::1)";
-    throw model::DiagnosticError(d);
+    model::diagnose("policyproof serve").fail("`--bind " + c.opt.bind + "`: not an IP address (expected e.g. 127.0.0.1 or ::1)");
   }
   tcp::endpoint ep{addr, c.opt.port};
   c.acceptor.open(ep.protocol(), ec);

@@ -11,20 +11,14 @@ namespace pp::serve {
 namespace {
 
 [[noreturn]] void reading_error(const std::string& message) {
-  model::Diagnostic d;
-  d.location.file = "reading";
-  d.message = message;
-  throw model::DiagnosticError(d);
+  model::diagnose("reading").fail(message);
 }
 
 }  // namespace
 
 void PolicyRegistry::add(std::shared_ptr<const model::Policy> policy, model::PolicySource source) {
   if (find(policy->id)) {
-    model::Diagnostic d;
-    d.location.file = source.file;
-    d.message = "a policy with id `" + policy->id + "` is already loaded (expected each --policy to have its own id)";
-    throw model::DiagnosticError(d);
+    model::diagnose(source.file).fail("a policy with id `" + policy->id + "` is already loaded (expected each --policy to have its own id)");
   }
   auto lp = std::make_unique<LoadedPolicy>();
   lp->id = policy->id;
@@ -62,10 +56,7 @@ namespace {
 std::pair<std::string, std::string> split_reading(const std::string& r, const std::string& where) {
   auto eq = r.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == r.size()) {
-    model::Diagnostic d;
-    d.location.file = where;
-    d.message = "`" + r + "`: expected AMB.ID=READING";
-    throw model::DiagnosticError(d);
+    model::diagnose(where).fail("`" + r + "`: expected AMB.ID=READING");
   }
   return {r.substr(0, eq), r.substr(eq + 1)};
 }
@@ -83,19 +74,13 @@ void PolicyRegistry::set_readings(const std::vector<std::string>& readings) {
       if (!lp->encoded->find_ambiguity(amb)) continue;
       for (const auto& old : lp->readings)
         if (split_reading(old, "--reading").first == amb && old != r) {
-          model::Diagnostic d;
-          d.location.file = "--reading";
-          d.message = "ambiguity `" + amb + "` given two readings (`" + old.substr(amb.size() + 1) + "`, `" + rd + "`)";
-          throw model::DiagnosticError(d);
+          model::diagnose("--reading").fail("ambiguity `" + amb + "` given two readings (`" + old.substr(amb.size() + 1) + "`, `" + rd + "`)");
         }
       lp->readings.push_back(r);
       placed = true;
     }
     if (!placed) {
-      model::Diagnostic d;
-      d.location.file = "--reading";
-      d.message = "unknown ambiguity `" + amb + "` in every policy served (expected one of " + known + ")";
-      throw model::DiagnosticError(d);
+      model::diagnose("--reading").fail("unknown ambiguity `" + amb + "` in every policy served (expected one of " + known + ")");
     }
   }
   for (auto& lp : policies_) {

@@ -32,12 +32,8 @@ size_t shared_atoms(const model::Vocabulary& a, const model::Vocabulary& b) {
 namespace {
 
 void require_shared_facts(const Policy& a, const Policy& b) {
-  model::Diagnostic d;
-  d.location.file = b.file;
-  if (shared_atoms(a.vocab, b.vocab) == 0) {
-    d.message = "`" + a.id + "` and `" + b.id + "` share no fact: there is nothing to compare (expected two policies over one vocabulary, or vocabularies with common fact paths)";
-    throw model::DiagnosticError(d);
-  }
+  if (shared_atoms(a.vocab, b.vocab) == 0)
+    model::diagnose(b.file).fail("`" + a.id + "` and `" + b.id + "` share no fact: there is nothing to compare (expected two policies over one vocabulary, or vocabularies with common fact paths)");
   // An enum both name with no value in common (another procedure's
   // techniques): no case can be stated to both.
   for (const auto& f : a.vocab.facts) {
@@ -47,11 +43,9 @@ void require_shared_facts(const Policy& a, const Policy& b) {
     const auto& vb = b.vocab.facts[static_cast<size_t>(j)].values;
     bool common = false;
     for (const auto& v : f.values) common |= std::find(vb.begin(), vb.end(), v) != vb.end();
-    if (!common) {
-      d.message = "`" + a.id + "` and `" + b.id + "` share no case: `" + f.path +
-                  "` has no value both allow, so there is nothing to compare (expected two policies on one procedure)";
-      throw model::DiagnosticError(d);
-    }
+    if (!common)
+      model::diagnose(b.file).fail("`" + a.id + "` and `" + b.id + "` share no case: `" + f.path +
+                                   "` has no value both allow, so there is nothing to compare (expected two policies on one procedure)");
   }
 }
 

@@ -17,10 +17,7 @@ namespace pp::visualize {
 namespace {
 
 [[noreturn]] void fail(const std::string& path, const std::string& why) {
-  model::Diagnostic d;
-  d.location.file = path;
-  d.message = "cannot write the file: " + why;
-  throw model::DiagnosticError(d);
+  model::diagnose(path).fail("cannot write the file: " + why);
 }
 
 std::string directory_of(const std::string& path) {
