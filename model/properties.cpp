@@ -149,6 +149,14 @@ PropertySet load_properties_file(const Policy& policy, const std::string& path) 
 }
 
 PropertySet load_default_properties(const Policy& policy) {
+  if (auto set = find_default_properties(policy)) return std::move(*set);
+  std::string stem = policy.file;
+  if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".yaml") == 0) stem.resize(stem.size() - 5);
+  diagnose(policy.file).fail("no properties file given and none found for this policy (expected `" + stem +
+                             ".properties.yaml`)");
+}
+
+std::optional<PropertySet> find_default_properties(const Policy& policy) {
   std::string file = policy.file;
   std::string stem = file;
   if (stem.size() > 5 && stem.compare(stem.size() - 5, 5, ".yaml") == 0) stem.resize(stem.size() - 5);
@@ -163,7 +171,7 @@ PropertySet load_default_properties(const Policy& policy) {
   for (char ch : policy.id) by_id += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   by_id += ".properties.yaml";
   if (auto text = embedded_file(by_id)) return load_properties(policy, std::string(*text), by_id);
-  diagnose(policy.file).fail("no properties file given and none found for this policy (expected `" + sibling + "`)");
+  return std::nullopt;
 }
 
 }  // namespace pp::model

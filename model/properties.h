@@ -32,6 +32,7 @@
 // `approved` (the decision: medically necessary) and `@ID` (the value of a
 // criterion). Errors point at file:line:column.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,5 +76,8 @@ PropertySet load_properties_file(const Policy& policy, const std::string& path);
 // one of that name, else the bundled one of the policy's id
 // (cmm-607.properties.yaml for CMM-607 and any other version of it).
 PropertySet load_default_properties(const Policy& policy);
+// The same, or nothing when the policy has no properties file (beside it,
+// bundled, or bundled for its id); throws only for a file that is bad.
+std::optional<PropertySet> find_default_properties(const Policy& policy);
 
 }  // namespace pp::model

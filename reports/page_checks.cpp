@@ -91,6 +91,13 @@ void PageWriter::ambiguities() {
 // ---------------------------------------------------------------- properties
 
 void PageWriter::properties() {
+  if (d_.properties.file.empty()) {
+    raw("<section id=\"properties\" aria-labelledby=\"properties-h\">\n<h2 id=\"properties-h\">Properties</h2>\n"
+        "<p class=\"note\">No properties file was found for this policy (<code>POLICY.properties.yaml</code> beside "
+        "it), so nothing it promises was checked here; <code>policyproof prove PROPERTIES.yaml --policy POLICY</code> checks one.</p>\n"
+        "</section>\n");
+    return;
+  }
   raw("<section id=\"properties\" aria-labelledby=\"properties-h\">\n<h2 id=\"properties-h\">Properties</h2>\n<p>What the "
       "policy promises, checked over every case by <code>policyproof prove</code> (");
   text(d_.properties.file);

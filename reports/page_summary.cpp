@@ -56,6 +56,13 @@ void PageWriter::inline_picture(const std::string& svg, const std::string& id_pr
   o.id_prefix = id_prefix;
   o.label = label;
   o.node_link = [this](std::string_view id) { return node_target(p_, id); };
+  if (svg.empty()) {  // a view too large to read at this width (report_builder.cpp)
+    raw("<p class=\"note\">Not drawn here: ");
+    text(label);
+    raw(" has too many criteria to read at this page's width; the full decision graph (linked below) draws "
+        "them all.</p>\n");
+    return;
+  }
   raw("<div class=\"scroll\">");
   raw(inline_svg(svg, o));
   raw("</div>\n");

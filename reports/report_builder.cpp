@@ -99,7 +99,13 @@ std::string wrap_label(const std::string& label, size_t width) {
 // The view drawn so that it reads at the report's width: its default layout
 // when that fits, else fewer leaves side by side, else also its long label
 // lines broken; else the narrowest of these.
+// A view of more nodes than this is not drawn inline: no layout of it reads
+// at the report's width, and Graphviz's clustered layout of a pathway of
+// 1,000 criteria runs for minutes. The page says so and links the full graph.
+constexpr size_t kMaxDrawnNodes = 150;
+
 std::string fitted_view_svg(const visualize::View& view) {
+  if (view.nodes.size() > kMaxDrawnNodes) return "";
   std::string best, last_dot;
   double best_width = 0;
   visualize::View wrapped = view;
@@ -143,7 +149,9 @@ ReportData build_report(const ReportRequest& rq) {
 
   // The solver work, each part with its own session, started first.
   auto analysis = std::async(launch, [&] { return solver::analyze_policy(policy, rq.policy_source, rq.limits); });
-  d.properties = model::load_default_properties(*policy);
+  // A policy without a properties file still gets its report: the section
+  // says none was found.
+  if (auto set = model::find_default_properties(*policy)) d.properties = std::move(*set);
   auto outcomes = std::async(launch, [&] {
     solver::Prover prover(policy, rq.limits);
     std::vector<solver::Outcome> out;

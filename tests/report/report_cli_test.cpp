@@ -5,6 +5,7 @@
 
 #include "model/embedded_files.h"
 #include "report/page.h"
+#include "support/generated_policies.h"
 #include "support/run.h"
 
 namespace fs = std::filesystem;
@@ -89,6 +90,27 @@ TEST_CASE("report with no case and no source text beside a policy still writes a
   std::string text = pp::test::visible_text(pp::test::slurp(out + "/index.html"));
   CHECK(text.find("The policy text is not available") != std::string::npos);
   CHECK(text.find("IN.NM.levels") != std::string::npos);
+  fs::remove_all(dir);
+  fs::remove_all(out);
+}
+
+TEST_CASE("report of a policy without properties and with a pathway too wide to draw at the page's width") {
+  // 200 conditions under one pathway: its view is not drawn inline (the page
+  // says so and links the full graph; drawing it took Graphviz minutes at
+  // 1,000), and with no properties file the section says none was found.
+  std::string dir = pp::test::temp_path("wide-dir");
+  fs::create_directories(dir);
+  fs::copy_file(std::string(PP_SOURCE_DIR) + "/tests/policies/demo-bvn-ablation.facts.yaml",
+                dir + "/demo-bvn-ablation.facts.yaml");
+  pp::test::spit(dir + "/wide.yaml", pp::test::wide_policy(PP_SOURCE_DIR, 200));
+  std::string out = pp::test::temp_path("wide-report");
+  auto r = pp::test::run("report -q --rlimit 2000000 --output " + out + " --policy " + dir + "/wide.yaml");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::string text = pp::test::visible_text(pp::test::slurp(out + "/index.html"));
+  CHECK(text.find("Not drawn here") != std::string::npos);
+  CHECK(text.find("No properties file was found") != std::string::npos);
+  CHECK(fs::exists(out + "/decision-graph.svg"));
   fs::remove_all(dir);
   fs::remove_all(out);
 }
