@@ -13,6 +13,7 @@
 
 #include "solver/session.h"
 #include "solver/vocabulary_link.h"
+#include "solver/witness.h"
 
 namespace pp::solver {
 
@@ -156,34 +157,23 @@ DecisionDiff diff_payers(std::shared_ptr<const Policy> a, std::shared_ptr<const 
 
   // Decodes the model into a witness for both, replayed; numbers the model
   // gives as rationals between two doubles are pinned and asked again.
-  auto witness = [&](z3::model m, const std::function<bool(const model::Evaluation&, const model::Evaluation&)>& ok,
-                     Region& reg) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      model::Case wa = A.decode(m);
-      model::Case wb = same ? wa : B.decode(m);
-      model::Evaluation eva = ea.evaluate(wa), evb = eb.evaluate(wb);
-      if (relations_hold(pa, ea, wa, eva) && relations_hold(pb, eb, wb, evb) && ok(eva, evb)) {
-        reg.before = model::decision_of(eva);
-        reg.after = model::decision_of(evb);
-        reg.witness = std::move(wa);
-        if (!same) reg.witness_after = std::move(wb);
-        return true;
-      }
-      if (attempt) break;
-      s.push();
-      for (size_t i = 0; i < pa.vocab.atoms.size(); ++i)
-        if (pa.vocab.atoms[i].type == model::AtomType::Number)
-          s.add(A.atom(static_cast<int>(i)) == ctx.real_val(decimal_literal(wa.value[i]).c_str()));
-      if (!same)
-        for (size_t i = 0; i < pb.vocab.atoms.size(); ++i)
-          if (pb.vocab.atoms[i].type == model::AtomType::Number)
-            s.add(B.atom(static_cast<int>(i)) == ctx.real_val(decimal_literal(wb.value[i]).c_str()));
-      CheckResult again = check(s);
-      if (again.answer == Answer::Sat) m = s.get_model();
-      s.pop();
-      if (again.answer != Answer::Sat) break;
-    }
-    return false;
+  auto witness = [&](const std::function<bool(const model::Evaluation&, const model::Evaluation&)>& ok, Region& reg) {
+    std::vector<const Encoding*> encodings{&A};
+    if (!same) encodings.push_back(&B);
+    model::Evaluation eva, evb;
+    Witness w = decode_and_replay(s, encodings, [&](const z3::model&, const std::vector<model::Case>& cs) {
+      const model::Case& ca = cs[0];
+      const model::Case& cb = same ? cs[0] : cs[1];
+      eva = ea.evaluate(ca);
+      evb = eb.evaluate(cb);
+      return relations_hold(pa, ea, ca, eva) && relations_hold(pb, eb, cb, evb) && ok(eva, evb);
+    });
+    if (!w.replays) return false;
+    reg.before = model::decision_of(eva);
+    reg.after = model::decision_of(evb);
+    reg.witness = w.cases[0];
+    if (!same) reg.witness_after = w.cases[1];
+    return true;
   };
   auto stop = [&](const std::string& why) {
     result.complete = false;
@@ -239,7 +229,7 @@ DecisionDiff diff_payers(std::shared_ptr<const Policy> a, std::shared_ptr<const 
           }
           return true;
         };
-        if (!witness(m, ok, reg)) replay_failed("a witness does not replay under both policies");
+        if (!witness(ok, reg)) replay_failed("a witness does not replay under both policies");
         std::vector<char> slots(px.vocab.slots.size(), 0);
         for (unsigned k : granted) {
           int c = R.candidates[k];
@@ -286,7 +276,7 @@ DecisionDiff diff_payers(std::shared_ptr<const Policy> a, std::shared_ptr<const 
         const model::Evaluation& ey = x_is_a ? evb : eva;
         return ex.scope == Tri::False && ey.scope == Tri::True && ey.decision == Tri::False;
       };
-      if (!witness(s.get_model(), ok, reg)) replay_failed("a witness does not replay under both policies");
+      if (!witness(ok, reg)) replay_failed("a witness does not replay under both policies");
       const Policy& px = X.policy();
       CriterionValue cv;
       cv.id = px.criteria[static_cast<size_t>(px.scope)].id;

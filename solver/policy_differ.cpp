@@ -12,6 +12,7 @@
 
 #include "solver/session.h"
 #include "solver/vocabulary_link.h"
+#include "solver/witness.h"
 
 namespace pp::solver {
 
@@ -79,37 +80,24 @@ DecisionDiff diff_decisions(std::shared_ptr<const Policy> before, std::shared_pt
       result.reason = fmt::format("stopped after {} regions (the limit)", max_regions);
       break;
     }
-    z3::model m = s.get_model();
-    model::Case wa = A.decode(m);
-    model::Case wb = same ? wa : B.decode(m);
-    model::Evaluation eva = ea.evaluate(wa), evb = eb.evaluate(wb);
-    auto replays = [&] {
-      return relations_hold(pa, ea, wa, eva) && relations_hold(pb, eb, wb, evb) &&
+    // The witness, replayed through both versions (numbers pinned and asked
+    // again when the model gives one as a rational between two doubles).
+    std::vector<const Encoding*> encodings{&A};
+    if (!same) encodings.push_back(&B);
+    model::Evaluation eva, evb;
+    Witness w = decode_and_replay(s, encodings, [&](const z3::model& mm, const std::vector<model::Case>& cs) {
+      const model::Case& ca = cs[0];
+      const model::Case& cb = same ? cs[0] : cs[1];
+      eva = ea.evaluate(ca);
+      evb = eb.evaluate(cb);
+      return relations_hold(pa, ea, ca, eva) && relations_hold(pb, eb, cb, evb) &&
              model::decision_of(eva) != model::decision_of(evb) && eva.decision != Tri::Unknown &&
-             evb.decision != Tri::Unknown && (eva.decision == Tri::True) == m.eval(A.decision(), true).is_true();
-    };
-    if (!replays()) {
-      // A number the model gives as a rational between two doubles: fix every
-      // number to the double it was read as, and ask again.
-      s.push();
-      for (size_t i = 0; i < pa.vocab.atoms.size(); ++i)
-        if (pa.vocab.atoms[i].type == model::AtomType::Number)
-          s.add(A.atom(static_cast<int>(i)) == ctx.real_val(decimal_literal(wa.value[i]).c_str()));
-      if (!same)
-        for (size_t i = 0; i < pb.vocab.atoms.size(); ++i)
-          if (pb.vocab.atoms[i].type == model::AtomType::Number)
-            s.add(B.atom(static_cast<int>(i)) == ctx.real_val(decimal_literal(wb.value[i]).c_str()));
-      CheckResult again = check(s);
-      if (again.answer == Answer::Sat) {
-        m = s.get_model();
-        wa = A.decode(m);
-        wb = same ? wa : B.decode(m);
-        eva = ea.evaluate(wa);
-        evb = eb.evaluate(wb);
-      }
-      s.pop();
-      if (again.answer != Answer::Sat || !replays()) replay_failed("a witness does not replay under both versions");
-    }
+             evb.decision != Tri::Unknown && (eva.decision == Tri::True) == mm.eval(A.decision(), true).is_true();
+    });
+    if (!w.replays) replay_failed("a witness does not replay under both versions");
+    z3::model m = *w.model;
+    model::Case wa = w.cases[0];
+    model::Case wb = same ? wa : w.cases[1];
 
     // The pattern: criteria whose values differ, and the one-sided criteria
     // something in it uses.

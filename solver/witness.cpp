@@ -32,6 +32,7 @@ Witness decode_and_replay(z3::solver& s, const std::vector<const Encoding*>& enc
                           const std::function<bool(const z3::model&, const std::vector<model::Case>&)>& replays) {
   Witness w;
   z3::model m = s.get_model();
+  w.model = m;
   w.cases = decode_all(m, encodings);
   w.replays = replays(m, w.cases);
   if (w.replays) return w;
@@ -41,6 +42,7 @@ Witness decode_and_replay(z3::solver& s, const std::vector<const Encoding*>& enc
   for (size_t k = 0; k < encodings.size(); ++k) s.add(pinned_numbers(*encodings[k], w.cases[k]));
   if (check(s).answer == Answer::Sat) {
     m = s.get_model();
+    w.model = m;
     w.cases = decode_all(m, encodings);
     w.replays = replays(m, w.cases);
   }

@@ -6,6 +6,7 @@
 // domain relations hold" on a decoded case.
 #pragma once
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include <z3++.h>
@@ -29,6 +30,7 @@ z3::expr_vector pinned_numbers(const Encoding& enc, const model::Case& c);
 struct Witness {
   std::vector<model::Case> cases;  // one per encoding, in order
   bool replays = false;            // `replays` accepted the cases
+  std::optional<z3::model> model;  // the model the cases were decoded from
 };
 
 // `s` has just answered sat. Decodes its model through each of `encodings`
