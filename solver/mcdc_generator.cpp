@@ -97,8 +97,8 @@ class Generator {
         session_(policy_, limits),
         ea_(session_.encoding()),
         eb_(session_.copy("mcdc.b.")),
-        pair_(session_.make_solver()),
-        valid_(session_.make_solver()) {
+        pair_(session_.make_combined_solver()),
+        valid_(session_.make_combined_solver()) {
     pair_.add(ea_.axioms());
     pair_.add(eb_.axioms());
     valid_.add(ea_.axioms());
@@ -412,7 +412,7 @@ class Generator {
         model::Expr eq = e;
         eq.cmp = model::Cmp::Eq;
         eq.number = v;
-        z3::solver s = session_.make_solver();
+        z3::solver s = session_.make_combined_solver();
         s.add(ea_.axioms());
         s.add(ea_.compile(eq));
         model::Case fixed = base;

@@ -28,6 +28,24 @@ void apply_limits(z3::solver& s, const Limits& limits) {
 }
 
 z3::solver Session::make_solver() {
+  // The plain incremental SMT solver (Z3_mk_simple_solver), not the default
+  // combined one: every query here is quantifier-free linear arithmetic over
+  // booleans, which the SMT kernel decides by itself, and the combined
+  // solver's tactic side costs ~8 ms to set up per solver and ~20 ms for a
+  // first check without assumptions (Z3 4.8.12, measured on a two-line
+  // formula: 14 ms against 40 ms for context, two solvers and their checks).
+  // Timeouts and resource limits are the API's, the same for both.
+  z3::solver s(ctx_, z3::solver::simple());
+  apply_limits(s, limits_);
+  return s;
+}
+
+// The MC/DC generator picks its pairs from the solver's models, and which
+// mutants its suite catches depends on them: with the plain solver's models
+// the suite for CMM-607 no longer told one mutant apart (IN.NM.findings
+// dropped). It keeps the solver its suite was reviewed with until the choice
+// of pairs no longer rests on the model.
+z3::solver Session::make_combined_solver() {
   z3::solver s(ctx_);
   apply_limits(s, limits_);
   return s;

@@ -43,6 +43,9 @@ class Session {
 
   // A fresh solver with the session's limits (timeout, rlimit) set.
   z3::solver make_solver();
+  // Z3's default (combined) solver, for the one caller whose output was
+  // reviewed with its models: the MC/DC generator (see session.cpp).
+  z3::solver make_combined_solver();
 
  private:
   // INVARIANT: declared first, so it is destroyed after every z3::expr below.
