@@ -56,7 +56,7 @@ bool run_batch(std::FILE* in, std::FILE* out, std::FILE* err, const BatchOptions
                const std::function<std::unique_ptr<LineWorker>()>& make_worker) {
   const bool flush_each = options.flush_each;
   auto write = [out, flush_each](std::string_view results, bool flush) {
-    std::fwrite(results.data(), 1, results.size(), out);
+    if (!results.empty()) std::fwrite(results.data(), 1, results.size(), out);  // never fwrite(nullptr, ...)
     if (flush || flush_each) std::fflush(out);
   };
   return run_batch(in, write, err, options, make_worker);
