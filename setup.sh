@@ -71,9 +71,20 @@ case "${1:-run}" in
       corpus=$(mktemp -d)
       cp tests/fuzz/corpus/${t%%_*}/* "$corpus"/ 2>/dev/null || true
       cp tests/fuzz/corpus/${t#*_}/* "$corpus"/ 2>/dev/null || true
-      ./build-fuzz/tests/fuzz/fuzz_$t "$corpus" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 2>&1 | tail -n 12
-      rm -rf "$corpus"
+      # The whole log on a failure (the stack and the input that crashed,
+      # kept in build-fuzz/artifacts/), else its last lines.
+      mkdir -p build-fuzz/artifacts
+      if ./build-fuzz/tests/fuzz/fuzz_$t "$corpus" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+          -artifact_prefix=build-fuzz/artifacts/ -print_final_stats=1 > "$corpus.log" 2>&1; then
+        tail -n 12 "$corpus.log"
+      else
+        status=$?
+        grep -v '^#[0-9]' "$corpus.log" | tail -n 80
+        for a in build-fuzz/artifacts/*; do echo "== $a (base64):"; base64 "$a" | head -c 4000; echo; done
+        rm -rf "$corpus" "$corpus.log"
+        exit "$status"
+      fi
+      rm -rf "$corpus" "$corpus.log"
     done
     ;;
   *)

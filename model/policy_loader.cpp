@@ -190,9 +190,7 @@ std::vector<std::string> expand_values(const YamlReader& r, const YAML::Node& li
   return out;
 }
 
-}  // namespace
-
-std::shared_ptr<const Policy> load_policy(const PolicySource& src,
+std::shared_ptr<const Policy> read_policy(const PolicySource& src,
                                           const std::map<std::string, std::string>& overrides) {
   YamlReader r(src.file);
   YAML::Node root = r.parse(src.text);
@@ -504,6 +502,13 @@ std::shared_ptr<const Policy> load_policy(const PolicySource& src,
     }
   }
   return p;
+}
+
+}  // namespace
+
+std::shared_ptr<const Policy> load_policy(const PolicySource& src,
+                                          const std::map<std::string, std::string>& overrides) {
+  return YamlReader(src.file).guarded([&] { return read_policy(src, overrides); });
 }
 
 std::shared_ptr<const Policy> load_bundled_policy() {

@@ -86,9 +86,7 @@ MonotoneSpec parse_monotone(const Policy& policy, const YamlReader& r, const YAM
   return m;
 }
 
-}  // namespace
-
-PropertySet load_properties(const Policy& policy, const std::string& text, const std::string& file) {
+PropertySet read_properties(const Policy& policy, const std::string& text, const std::string& file) {
   YamlReader r(file);
   YAML::Node root = r.parse(text);
   if (!root || root.IsNull())
@@ -142,6 +140,12 @@ PropertySet load_properties(const Policy& policy, const std::string& text, const
     set.properties.push_back(std::move(p));
   }
   return set;
+}
+
+}  // namespace
+
+PropertySet load_properties(const Policy& policy, const std::string& text, const std::string& file) {
+  return YamlReader(file).guarded([&] { return read_properties(policy, text, file); });
 }
 
 PropertySet load_properties_file(const Policy& policy, const std::string& path) {

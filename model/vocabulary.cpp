@@ -82,7 +82,9 @@ bool valid_name(const std::string& s) {
 
 }  // namespace
 
-Vocabulary load_vocabulary(const std::string& text, const std::string& file_name) {
+namespace {
+
+Vocabulary read_vocabulary(const std::string& text, const std::string& file_name) {
   YamlReader r(file_name);
   YAML::Node root = r.parse(text);
   r.expect_map(root, "the vocabulary file", {"vocabulary", "version", "facts", "relations", "time"});
@@ -123,9 +125,9 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
 
   std::vector<YAML::Mark> fact_marks;
   for (const auto& fn : facts) {
-    fact_marks.push_back(fn["kind"] ? fn["kind"].Mark() : fn.Mark());
     r.expect_map(fn, "a fact", {"path", "type", "kind", "source", "description", "values", "members",
                                 "min", "max", "grows_only", "item"});
+    fact_marks.push_back(fn["kind"] ? fn["kind"].Mark() : fn.Mark());
     Fact f;
     f.path = r.str(fn, "path");
     f.line = fn.Mark().line + 1;
@@ -285,6 +287,12 @@ Vocabulary load_vocabulary(const std::string& text, const std::string& file_name
     }
   }
   return v;
+}
+
+}  // namespace
+
+Vocabulary load_vocabulary(const std::string& text, const std::string& file_name) {
+  return YamlReader(file_name).guarded([&] { return read_vocabulary(text, file_name); });
 }
 
 }  // namespace pp::model

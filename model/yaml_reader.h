@@ -32,6 +32,18 @@ class YamlReader {
   [[noreturn]] void fail(const YAML::Mark& at, const std::string& msg) const;
   Location where(const YAML::Node& n) const;
 
+  // Runs a reader over a parsed file. A yaml-cpp exception that escapes it
+  // (a key asked of a node whose shape was not checked first) is a bug in
+  // the reader, but the user still gets one located line, never a crash.
+  template <class F>
+  auto guarded(F&& read) const -> decltype(read()) {
+    try {
+      return read();
+    } catch (const YAML::Exception& e) {
+      fail(e.mark, "unexpected shape here (" + e.msg + ")");
+    }
+  }
+
   // A mapping whose keys are all in `allowed` (and none twice).
   void expect_map(const YAML::Node& n, const std::string& what, std::initializer_list<const char*> allowed) const;
   void expect_seq(const YAML::Node& n, const std::string& what) const;

@@ -94,9 +94,7 @@ void expect_any_map(const YamlReader& r, const YAML::Node& n, const std::string&
   if (!n.IsMap()) r.fail(n, "expected " + what + " as a mapping of keys to values");
 }
 
-}  // namespace
-
-FhirMapping load_fhir_mapping(const std::string& text, const std::string& file, const model::Vocabulary& v) {
+FhirMapping read_fhir_mapping(const std::string& text, const std::string& file, const model::Vocabulary& v) {
   YamlReader r(file);
   YAML::Node root = r.parse(text);
   r.expect_map(root, "the FHIR mapping",
@@ -203,6 +201,12 @@ FhirMapping load_fhir_mapping(const std::string& text, const std::string& file, 
     }
   }
   return m;
+}
+
+}  // namespace
+
+FhirMapping load_fhir_mapping(const std::string& text, const std::string& file, const model::Vocabulary& v) {
+  return YamlReader(file).guarded([&] { return read_fhir_mapping(text, file, v); });
 }
 
 std::shared_ptr<const FhirMapping> load_bundled_fhir_mapping(const model::Vocabulary& vocab) {
