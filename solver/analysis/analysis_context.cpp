@@ -157,6 +157,14 @@ z3::solver& AnalysisContext::literal_solver() {
   return *literal_solver_;
 }
 
+z3::solver& AnalysisContext::scratch_solver() {
+  if (!scratch_solver_) {
+    scratch_solver_.emplace(session_.make_solver());
+    scratch_solver_->add(enc_.axioms());
+  }
+  return *scratch_solver_;
+}
+
 const z3::expr& AnalysisContext::literal_tracker(int k, bool value) {
   // Slot 2 * (k + 1) + value: kAnyPathway (-1) first, then two per criterion.
   const size_t slot = 2 * static_cast<size_t>(k + 1) + (value ? 1 : 0);

@@ -70,6 +70,9 @@ class AnalysisContext {
   // index or kAnyPathway, value): minimal cores over the trackers are asked
   // of it under push/pop, without re-asserting one implication per query.
   z3::solver& literal_solver();
+  // The axioms alone, for a query that adds its few formulas within a
+  // push/pop (a check's cost grows with all that its solver holds).
+  z3::solver& scratch_solver();
   const z3::expr& literal_tracker(int k, bool value);
 
   // ---- readings ("AMB.id/reading-id")
@@ -125,7 +128,7 @@ class AnalysisContext {
   std::map<std::string, const Encoding*> reading_enc_;
   z3::expr replaced_is(int i);
   std::optional<z3::expr> replaced_;  // the bit-vector naming the replaced criterion
-  std::optional<z3::solver> pivot_solver_, literal_solver_;
+  std::optional<z3::solver> pivot_solver_, literal_solver_, scratch_solver_;
   std::optional<z3::expr> pivot_;
   std::vector<std::optional<z3::expr>> trackers_;  // by literal (see literal_tracker)
   std::optional<std::map<int, std::vector<std::string>>> barred_;

@@ -2,6 +2,7 @@
 #include "solver/analysis/criteria_graph.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace pp::solver::analysis {
 
@@ -78,21 +79,41 @@ std::optional<CriteriaGraph::Context> CriteriaGraph::context(int node) const {
   return out;
 }
 
+namespace {
+
+// Sorts a context's literals by index; an index given twice with one value
+// is kept once, with both values (contradictory) it is dropped.
+void normalize(CriteriaGraph::Context& c) {
+  std::sort(c.begin(), c.end());
+  size_t out = 0;
+  for (size_t i = 0; i < c.size();) {
+    size_t j = i;
+    while (j < c.size() && c[j].first == c[i].first) ++j;
+    if (c[i].second == c[j - 1].second) c[out++] = c[i];  // sorted: false before true
+    i = j;
+  }
+  c.resize(out);
+}
+
+}  // namespace
+
 std::optional<CriteriaGraph::Context> CriteriaGraph::compute_context(int node) const {
   std::vector<Context> ways;
   if (is_pathway_[static_cast<size_t>(node)]) {
     Context c;
     for (int q : p_.pathways)
-      if (q != node) c[q] = false;
-    for (int x : p_.exclusions) c[x] = false;
-    ways.push_back(c);
+      if (q != node) c.emplace_back(q, false);
+    for (int x : p_.exclusions) c.emplace_back(x, false);
+    normalize(c);
+    ways.push_back(std::move(c));
   }
   if (is_exclusion_[static_cast<size_t>(node)]) {
     Context c;
     for (int x : p_.exclusions)
-      if (x != node) c[x] = false;
-    c[kAnyPathway] = true;
-    ways.push_back(c);
+      if (x != node) c.emplace_back(x, false);
+    c.emplace_back(kAnyPathway, true);
+    normalize(c);
+    ways.push_back(std::move(c));
   }
   for (const Use& u : uses_[static_cast<size_t>(node)]) {
     const std::optional<Context>& up = context_memo_.at(u.parent);
@@ -100,11 +121,11 @@ std::optional<CriteriaGraph::Context> CriteriaGraph::compute_context(int node) c
     Context c = *up;
     if (u.kind != UseKind::Reference) {
       bool v = u.kind == UseKind::AllChild;
-      for (int k : p_.criteria[static_cast<size_t>(u.parent)].children) {
-        if (k == node) continue;
-        auto [pos, fresh] = c.emplace(k, v);
-        if (!fresh && pos->second != v) c.erase(pos);  // contradictory: keep neither
-      }
+      const auto& children = p_.criteria[static_cast<size_t>(u.parent)].children;
+      c.reserve(c.size() + children.size());
+      for (int k : children)
+        if (k != node) c.emplace_back(k, v);
+      normalize(c);
     }
     ways.push_back(std::move(c));
   }
@@ -114,11 +135,9 @@ std::optional<CriteriaGraph::Context> CriteriaGraph::compute_context(int node) c
       out = std::move(w);
       continue;
     }
-    for (auto p = out->begin(); p != out->end();) {
-      auto q = w.find(p->first);
-      if (q == w.end() || q->second != p->second) p = out->erase(p);
-      else ++p;
-    }
+    Context both;  // the literals in both, with the same value
+    std::set_intersection(out->begin(), out->end(), w.begin(), w.end(), std::back_inserter(both));
+    *out = std::move(both);
   }
   return out;
 }

@@ -21,9 +21,11 @@ class CriteriaGraph {
     int parent;
     UseKind kind;
   };
-  // Literals (criterion index or kAnyPathway -> value) that hold wherever a
-  // change of a criterion can reach the decision.
-  using Context = std::map<int, bool>;
+  // Literals (criterion index or kAnyPathway, value) that hold wherever a
+  // change of a criterion can reach the decision; sorted by index, each index
+  // once. A flat vector: a wide group's children each have every sibling in
+  // theirs, so building them is the analysis's n^2 part.
+  using Context = std::vector<std::pair<int, bool>>;
 
   explicit CriteriaGraph(const model::Policy& p);
 

@@ -33,6 +33,48 @@ std::vector<std::pair<int, bool>> why_irrelevant(AnalysisContext& cx, int x, boo
   for (const auto& [k, v] : *ctx_lits)
     if (k != x && !cx.graph().depends_on(k, x)) lits.emplace_back(k, v);
   if (lits.empty()) return {};
+  // A wide group gives each of its children a context of every sibling, and
+  // a check costs Z3 time in proportion to all that its solver holds: asked
+  // of the shared solver, n children cost n^2. So a wide context is first
+  // tried in part, on a small solver of its own: the literals of the
+  // criteria nearest x in the policy (related criteria sit together), four
+  // times more each round. A minimal core of a part is a minimal core of the
+  // whole (each of its literals is needed even with the rest removed).
+  // Only when no part explains it is the whole context asked.
+  constexpr size_t kPart = 24;
+  if (lits.size() > kPart) {
+    // `lits` is in index order: the nearest are found walking out from x.
+    std::vector<size_t> near;
+    near.reserve(lits.size());
+    size_t hi = static_cast<size_t>(
+        std::lower_bound(lits.begin(), lits.end(), std::pair<int, bool>(x, false)) - lits.begin());
+    size_t lo = hi;
+    while (lo > 0 || hi < lits.size()) {
+      if (hi == lits.size() || (lo > 0 && x - lits[lo - 1].first <= lits[hi].first - x)) near.push_back(--lo);
+      else near.push_back(hi++);
+    }
+    for (size_t part = kPart; part < lits.size(); part *= 4) {
+      std::vector<size_t> pick(near.begin(), near.begin() + static_cast<long>(part));
+      std::sort(pick.begin(), pick.end());  // in index order, as the whole context is
+      z3::solver& t = cx.scratch_solver();
+      t.push();
+      t.add(x_value ? cx.enc().criterion(x) : !cx.enc().criterion(x));
+      std::vector<z3::expr> part_trackers;
+      for (size_t j = 0; j < pick.size(); ++j) {
+        const auto& [k, v] = lits[pick[j]];
+        z3::expr lit = k == kAnyPathway ? cx.enc().any_pathway() : cx.enc().criterion(k);
+        part_trackers.push_back(cx.ctx().bool_const(fmt::format("!part.{}", j).c_str()));
+        t.add(z3::implies(part_trackers.back(), v ? lit : !lit));
+      }
+      std::optional<std::vector<size_t>> core = minimal_core(t, part_trackers, CoreOrder::ByIndex);
+      t.pop();
+      if (core) {
+        std::vector<std::pair<int, bool>> out;
+        for (size_t j : *core) out.push_back(lits[pick[j]]);
+        return out;
+      }
+    }
+  }
   // One tracker per literal, asserted once for the whole analysis.
   std::vector<z3::expr> trackers;
   for (const auto& [k, v] : lits) trackers.push_back(cx.literal_tracker(k, v));
