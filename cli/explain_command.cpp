@@ -14,6 +14,7 @@
 #include "explain/explainer.h"
 #include "explain/explanation_writer.h"
 #include "model/case_reader.h"
+#include "solver/prewarm.h"
 
 namespace pp::cli {
 
@@ -51,6 +52,7 @@ explain::ExplainOptions explain_options(const model::Policy& policy, const Expla
 }
 
 int run_single(const ExplainOptions& o) {
+  solver::prewarm_context();  // made on the other core while the policy and the case load
   auto policy = load_policy_option(o.policy);
   explain::ExplainOptions eo = explain_options(*policy, o);
   model::Case c = read_case_file(*policy, o.case_file);

@@ -28,7 +28,7 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  z3::context& ctx() { return ctx_; }
+  z3::context& ctx() { return *ctx_; }
   const model::Policy& policy() const { return *policy_; }
   const Limits& limits() const { return limits_; }
   // The session's policy, unprefixed.
@@ -49,7 +49,7 @@ class Session {
 
  private:
   // INVARIANT: declared first, so it is destroyed after every z3::expr below.
-  z3::context ctx_;
+  std::unique_ptr<z3::context> ctx_;
   std::shared_ptr<const model::Policy> policy_;
   Limits limits_;
   std::deque<std::shared_ptr<const model::Policy>> others_;

@@ -10,6 +10,7 @@
 #include "explain/explanation_writer.h"
 #include "model/case_generator.h"
 #include "model/case_writer.h"
+#include "solver/prewarm.h"
 #include "support.h"
 
 using pp::model::Decision;
@@ -394,4 +395,17 @@ TEST_CASE("generated undetermined cases: every correction approves whatever the 
   CHECK(undetermined == 60);
   CHECK(questions >= 60);
   CHECK(corrections > 0);
+}
+
+TEST_CASE("a context made ahead on another thread explains as a fresh one does", "[explain]") {
+  // `explain` makes its Z3 context on a second core while the policy loads
+  // (solver::prewarm_context); the Explainer made next takes that context.
+  pp::solver::prewarm_context();
+  Fixture warm;  // takes the prewarmed context
+  Fixture fresh;
+  auto c = pp::test::read_golden_case(*warm.policy, "levels-t4-t5");
+  auto a = pp::explain::explanation_json(*warm.policy, c, warm.explainer.explain(c));
+  auto b = pp::explain::explanation_json(*fresh.policy, c, fresh.explainer.explain(c));
+  CHECK(a.find("\"T5\"") != std::string::npos);
+  CHECK(a == b);
 }

@@ -1,5 +1,6 @@
 // Test support: run the built policyproof, read files, golden comparisons.
 #pragma once
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -31,9 +32,15 @@ inline void spit(const std::string& path, const std::string& text) {
   out << text;
 }
 
+// A fresh path under /tmp. The process id alone is not unique over time:
+// test processes are short-lived, pids are reused, and a directory a test
+// left behind made a later one (same pid, same counter) fail to create its
+// files. So the process's start time (nanoseconds) is part of the name.
 inline std::string temp_path(const std::string& stem) {
   static int n = 0;
-  return "/tmp/pp-test-" + std::to_string(getpid()) + "-" + std::to_string(n++) + "-" + stem;
+  static const long long start = std::chrono::steady_clock::now().time_since_epoch().count();
+  return "/tmp/pp-test-" + std::to_string(getpid()) + "-" + std::to_string(start) + "-" + std::to_string(n++) + "-" +
+         stem;
 }
 
 // Runs `policyproof <args>` (args are shell words, already quoted as needed).
