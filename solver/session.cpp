@@ -7,17 +7,27 @@
 
 namespace pp::solver {
 
+// A context made ahead and not taken: kept reachable from a global for the
+// whole exit (leak checkers scan globals), never torn down. External
+// linkage, so the compiler cannot drop the write-only store.
+z3::context* prewarmed_untaken = nullptr;
+
 namespace {
 
-std::mutex prewarm_mutex;
-// Raw: a context never taken stays reachable from here (leak checkers do
-// not count it) and is not torn down at exit.
-std::future<z3::context*> prewarmed;
+struct Prewarm {
+  std::mutex mutex;
+  std::future<z3::context*> made;
+  // At exit, waits for the thread (Z3's globals must outlive its work).
+  ~Prewarm() {
+    if (made.valid()) prewarmed_untaken = made.get();
+  }
+};
+Prewarm prewarm;
 
 std::unique_ptr<z3::context> take_context() {
   {
-    std::lock_guard<std::mutex> lock(prewarm_mutex);
-    if (prewarmed.valid()) return std::unique_ptr<z3::context>(prewarmed.get());
+    std::lock_guard<std::mutex> lock(prewarm.mutex);
+    if (prewarm.made.valid()) return std::unique_ptr<z3::context>(prewarm.made.get());
   }
   return std::make_unique<z3::context>();
 }
@@ -25,8 +35,8 @@ std::unique_ptr<z3::context> take_context() {
 }  // namespace
 
 void prewarm_context() {
-  std::lock_guard<std::mutex> lock(prewarm_mutex);
-  if (!prewarmed.valid()) prewarmed = std::async(std::launch::async, [] { return new z3::context(); });
+  std::lock_guard<std::mutex> lock(prewarm.mutex);
+  if (!prewarm.made.valid()) prewarm.made = std::async(std::launch::async, [] { return new z3::context(); });
 }
 
 Session::Session(std::shared_ptr<const model::Policy> policy, Limits limits)
