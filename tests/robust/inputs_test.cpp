@@ -125,7 +125,7 @@ TEST_CASE("silently accepted before: each gets one clear line and exit 2", "[rob
   // Without a marker: yaml-cpp reads a flow mapping followed by another as two
   // documents (the second pass runs only when a marker or a non-block root
   // allows one).
-  std::string flow = pp::test::temp_path("flow") + ".yaml";
+  std::string flow = pp::test::temp_path("flow.yaml");
   pp::test::spit(flow, "{id: x} {id: y}\n");
   one_line_exit_2(pp::test::run("evaluate --policy " + flow + " " + kase), "a second YAML document");
   std::string ended = demo_with("sections:", "...\nsections:");

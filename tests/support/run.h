@@ -3,9 +3,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <system_error>
+#include <vector>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,11 +39,27 @@ inline void spit(const std::string& path, const std::string& text) {
 // test processes are short-lived, pids are reused, and a directory a test
 // left behind made a later one (same pid, same counter) fail to create its
 // files. So the process's start time (nanoseconds) is part of the name.
+// What a test process made there (files or directories) is removed when it
+// exits; not by a forked child (it shares the parent's list).
 inline std::string temp_path(const std::string& stem) {
+  struct Made {
+    pid_t owner = getpid();
+    std::vector<std::string> paths;
+    ~Made() {
+      if (getpid() != owner) return;
+      for (const auto& p : paths) {
+        std::error_code ec;
+        std::filesystem::remove_all(p, ec);
+      }
+    }
+  };
+  static Made made;
   static int n = 0;
   static const long long start = std::chrono::steady_clock::now().time_since_epoch().count();
-  return "/tmp/pp-test-" + std::to_string(getpid()) + "-" + std::to_string(start) + "-" + std::to_string(n++) + "-" +
-         stem;
+  std::string path = "/tmp/pp-test-" + std::to_string(getpid()) + "-" + std::to_string(start) + "-" +
+                     std::to_string(n++) + "-" + stem;
+  made.paths.push_back(path);
+  return path;
 }
 
 // Runs `policyproof <args>` (args are shell words, already quoted as needed).
