@@ -9,6 +9,7 @@
 #include "cli/checked_output.h"
 #include "cli/common.h"
 #include "model/exact_number.h"
+#include "model/yaml_reader.h"
 #include "support/run.h"
 
 namespace fs = std::filesystem;
@@ -238,4 +239,19 @@ TEST_CASE("a case starting with a byte-order mark is named as such", "[robust][i
   std::string kase = pp::test::temp_path("bom.json");
   pp::test::spit(kase, "\xEF\xBB\xBF" + pp::test::slurp(kExample));
   one_line_exit_2(pp::test::run("evaluate " + kase), "starts with a byte-order mark");
+}
+
+TEST_CASE("a yaml-cpp exception a reader lets out is one located line, not a crash", "[robust][inputs]") {
+  // The fuzzer found one (a vocabulary fact written as a scalar, asked for
+  // its `kind`); every YAML reader now runs inside YamlReader::guarded.
+  pp::model::YamlReader r("f.yaml");
+  YAML::Node root = r.parse("facts:\n  - a.c\n");
+  try {
+    r.guarded([&] { return root["facts"][0]["kind"].as<std::string>(); });
+    FAIL("expected a DiagnosticError");
+  } catch (const pp::model::DiagnosticError& e) {
+    std::string line = e.diagnostic().str();
+    CHECK(line.rfind("f.yaml:2:5: error: unexpected shape here", 0) == 0);
+    CHECK(line.find('\n') == std::string::npos);
+  }
 }
