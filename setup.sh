@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libz3-dev libboost-graph-dev catch2
   graphviz libgraphviz-dev libcli11-dev libfmt-dev nlohmann-json3-dev
-  libsimdjson-dev libyaml-cpp-dev libbenchmark-dev libssl-dev cvc5
+  libsimdjson-dev libyaml-cpp-dev libyaml-dev libbenchmark-dev libssl-dev cvc5
   libxml2-utils tidy parallel clang libclang-rt-14-dev chromium
   wrk nodejs python3-distributed poppler-utils)
 

@@ -10,6 +10,7 @@
 #include "cli/case_line_worker.h"
 #include "cli/case_result_output.h"
 #include "cli/common.h"
+#include "cli/huge_page_heap.h"
 #include "cli/text_wrap.h"
 #include "explain/explainer.h"
 #include "explain/explanation_writer.h"
@@ -52,6 +53,7 @@ explain::ExplainOptions explain_options(const model::Policy& policy, const Expla
 }
 
 int run_single(const ExplainOptions& o) {
+  use_huge_page_heap();  // the context below is made in huge pages: fewer page faults
   solver::prewarm_context();  // made on the other core while the policy and the case load
   auto policy = load_policy_option(o.policy);
   explain::ExplainOptions eo = explain_options(*policy, o);

@@ -159,9 +159,9 @@ namespace {
 
 struct RawCriterion {
   Criterion c;
-  YAML::Node node;
+  YamlNode node;
   std::vector<std::string> child_ids;
-  YAML::Node children_node;
+  YamlNode children_node;
 };
 
 void remap(Expr& e, const std::vector<int>& perm) {
@@ -169,7 +169,7 @@ void remap(Expr& e, const std::vector<int>& perm) {
   for (auto& k : e.kids) remap(k, perm);
 }
 
-std::vector<std::string> expand_values(const YamlReader& r, const YAML::Node& list, const Fact* f) {
+std::vector<std::string> expand_values(const YamlReader& r, const YamlNode& list, const Fact* f) {
   std::vector<std::string> out;
   if (!list) return out;
   if (!list.IsSequence()) r.fail(list, "expected a list");
@@ -193,13 +193,13 @@ std::vector<std::string> expand_values(const YamlReader& r, const YAML::Node& li
 std::shared_ptr<const Policy> read_policy(const PolicySource& src,
                                           const std::map<std::string, std::string>& overrides) {
   YamlReader r(src.file);
-  YAML::Node root = r.parse(src.text);
+  YamlNode root = r.parse(src.text);
   r.expect_map(root, "the policy file", {"policy", "sections", "decision", "scope", "categories", "criteria", "ambiguities", "codes", "definitions"});
   auto p = std::make_shared<Policy>();
   p->file = src.file;
   p->dir = src.dir;
 
-  YAML::Node meta = root["policy"];
+  YamlNode meta = root["policy"];
   if (!meta) r.fail(root, "missing required key `policy`");
   r.expect_map(meta, "`policy`", {"id", "title", "version", "effective", "source", "vocabulary"});
   p->id = r.str(meta, "id");
@@ -215,7 +215,7 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
   p->vocab = load_vocabulary(vocab_text, vocab_file);
   p->sha256 = sha256_hex(src.text + vocab_text);
 
-  if (YAML::Node secs = root["sections"]) {
+  if (YamlNode secs = root["sections"]) {
     r.expect_seq(secs, "`sections`");
     std::set<std::string> section_ids;
     for (const auto& sn : secs) {
@@ -224,7 +224,7 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
       p->sections.push_back(s);
     }
   }
-  auto check_section = [&](const YAML::Node& at, const std::string& id) {
+  auto check_section = [&](const YamlNode& at, const std::string& id) {
     if (p->sections.empty()) return;
     for (const auto& s : p->sections)
       if (s.id == id) return;
@@ -233,17 +233,17 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
     r.fail(at, "unknown section `" + id + "` (expected one of " + exp + ")");
   };
 
-  if (YAML::Node dec = root["decision"]) {
+  if (YamlNode dec = root["decision"]) {
     r.expect_map(dec, "`decision`", {"section", "text", "default_denial"});
     p->decision_text = r.str(dec, "text", false);
-    if (YAML::Node dd = dec["default_denial"]) {
+    if (YamlNode dd = dec["default_denial"]) {
       r.expect_map(dd, "`default_denial`", {"section", "text"});
       p->default_denial_text = r.str(dd, "text", false);
       p->default_denial_section = r.str(dd, "section", false);
     }
   }
 
-  if (YAML::Node cats = root["categories"]) {
+  if (YamlNode cats = root["categories"]) {
     r.expect_seq(cats, "`categories`");
     for (const auto& cn : cats) {
       r.expect_map(cn, "a category", {"id", "section", "title", "text"});
@@ -254,15 +254,15 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
   }
 
   // Criteria, pass 1: ids and structure.
-  YAML::Node crit = root["criteria"];
+  YamlNode crit = root["criteria"];
   if (!crit) r.fail(root, "missing required key `criteria`");
   r.expect_seq(crit, "`criteria`");
   std::vector<RawCriterion> raw;
   std::map<std::string, int, std::less<>> file_index;
   // The scope (optional): the cases the policy addresses, a condition read
   // like a criterion's `when`; outside it a case is out of scope.
-  std::vector<YAML::Node> crit_nodes;
-  YAML::Node scope_node = root["scope"];
+  std::vector<YamlNode> crit_nodes;
+  YamlNode scope_node = root["scope"];
   if (scope_node) {
     r.expect_map(scope_node, "`scope`", {"id", "section", "title", "text", "when", "note", "ambiguities"});
     if (!scope_node["when"]) r.fail(scope_node, "`scope` needs its condition in `when`");
@@ -274,7 +274,7 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
     if (!is_scope)
       r.expect_map(cn, "a criterion", {"id", "section", "kind", "category", "title", "text", "when", "all", "any", "note", "ambiguities"});
     RawCriterion rc;
-    rc.node = YAML::Node(cn);
+    rc.node = YamlNode(cn);
     Criterion& c = rc.c;
     c.id = r.str(cn, "id");
     c.line = cn.Mark().line + 1;
@@ -362,7 +362,7 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
   // Ambiguities: every reading's overrides parsed now (references by file
   // index, remapped with the criteria), so a reading is data on the Policy.
   std::set<std::string> amb_ids;
-  if (YAML::Node ambs = root["ambiguities"]) {
+  if (YamlNode ambs = root["ambiguities"]) {
     r.expect_seq(ambs, "`ambiguities`");
     for (const auto& an : ambs) {
       r.expect_map(an, "an ambiguity", {"id", "question", "quote", "criteria", "readings"});
@@ -374,7 +374,7 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
       a.criteria = r.str_list(an, "criteria");
       for (size_t k = 0; k < a.criteria.size(); ++k)
         if (!file_index.count(a.criteria[k])) r.fail(an["criteria"][k], "unknown criterion `" + a.criteria[k] + "`");
-      YAML::Node rs = an["readings"];
+      YamlNode rs = an["readings"];
       if (!rs || !rs.IsSequence() || rs.size() < 2) r.fail(an, "ambiguity `" + a.id + "` needs at least two `readings` (the encoded one first)");
       std::set<std::string> reading_ids;
       for (const auto& rn : rs) {
@@ -382,7 +382,7 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
         Reading rd;
         rd.id = r.id(rn, "id", reading_ids, "reading");
         rd.text = r.str(rn, "text");
-        if (YAML::Node ov = rn["overrides"]) {
+        if (YamlNode ov = rn["overrides"]) {
           if (!ov.IsMap()) r.fail(ov, "expected `overrides` as criterion id: condition");
           for (const auto& kv : ov) {
             std::string cid = kv.first.Scalar();
@@ -479,7 +479,7 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
     if (f.type == FactType::EnumSet && !level_fact) level_fact = &f;
     if (f.type == FactType::Enum && !technique_fact) technique_fact = &f;
   }
-  if (YAML::Node codes = root["codes"]) {
+  if (YamlNode codes = root["codes"]) {
     r.expect_seq(codes, "`codes`");
     for (const auto& cn : codes) {
       r.expect_map(cn, "a code", {"code", "procedure", "description", "levels", "techniques", "add_on"});
@@ -493,7 +493,7 @@ std::shared_ptr<const Policy> read_policy(const PolicySource& src,
       p->codes.push_back(c);
     }
   }
-  if (YAML::Node defs = root["definitions"]) {
+  if (YamlNode defs = root["definitions"]) {
     r.expect_seq(defs, "`definitions`");
     for (const auto& dn : defs) {
       r.expect_map(dn, "a definition", {"term", "text", "techniques"});

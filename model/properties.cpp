@@ -29,7 +29,7 @@ bool valid_id(const std::string& s) {
   return true;
 }
 
-Expr parse_expr_node(const Policy& policy, const YamlReader& r, const YAML::Node& n, const char* key) {
+Expr parse_expr_node(const Policy& policy, const YamlReader& r, const YamlNode& n, const char* key) {
   if (!n.IsScalar() || n.Scalar().empty())
     r.fail(n, std::string("expected `") + key + "` to be an expression (a string)");
   int line = 0, column = 0;
@@ -45,7 +45,7 @@ Expr parse_expr_node(const Policy& policy, const YamlReader& r, const YAML::Node
 }
 
 // Resolves one `more:` entry to the atoms that may grow.
-void resolve_growing(const Policy& policy, const YamlReader& r, const YAML::Node& n, MonotoneSpec& m) {
+void resolve_growing(const Policy& policy, const YamlReader& r, const YamlNode& n, MonotoneSpec& m) {
   if (!n.IsScalar() || n.Scalar().empty()) r.fail(n, "expected a fact path in `more`");
   const std::string& path = n.Scalar();
   const Vocabulary& v = policy.vocab;
@@ -64,10 +64,10 @@ void resolve_growing(const Policy& policy, const YamlReader& r, const YAML::Node
   m.facts.push_back(path);
 }
 
-MonotoneSpec parse_monotone(const Policy& policy, const YamlReader& r, const YAML::Node& n) {
+MonotoneSpec parse_monotone(const Policy& policy, const YamlReader& r, const YamlNode& n) {
   r.expect_map(n, "`monotone`", {"more", "never"});
   MonotoneSpec m;
-  YAML::Node more = n["more"];
+  YamlNode more = n["more"];
   if (!more) r.fail(n, "missing required key `more` (the facts that grow)");
   if (more.IsSequence()) {
     if (more.size() == 0) r.fail(more, "expected at least one fact in `more`");
@@ -77,7 +77,7 @@ MonotoneSpec parse_monotone(const Policy& policy, const YamlReader& r, const YAM
   }
   std::sort(m.atoms.begin(), m.atoms.end());
   m.atoms.erase(std::unique(m.atoms.begin(), m.atoms.end()), m.atoms.end());
-  YAML::Node never = n["never"];
+  YamlNode never = n["never"];
   if (!never) r.fail(n, "missing required key `never` (expected `approve` or `deny`)");
   std::string w = never.IsScalar() ? never.Scalar() : "";
   if (w == "approve") m.never_approve = true;
@@ -88,18 +88,18 @@ MonotoneSpec parse_monotone(const Policy& policy, const YamlReader& r, const YAM
 
 PropertySet read_properties(const Policy& policy, const std::string& text, const std::string& file) {
   YamlReader r(file);
-  YAML::Node root = r.parse(text);
+  YamlNode root = r.parse(text);
   if (!root || root.IsNull())
     diagnose(file).at(1, 1).source(text).fail("empty properties file (expected a mapping with a `properties` list)");
   r.expect_map(root, "the properties file", {"policy", "properties"});
   PropertySet set;
   set.file = file;
-  if (YAML::Node p = root["policy"]) {
+  if (YamlNode p = root["policy"]) {
     set.policy_id = r.str(root, "policy");
     if (set.policy_id != policy.id)
       r.fail(p, "these properties are for policy `" + set.policy_id + "`, not `" + policy.id + "` (the policy in use)");
   }
-  YAML::Node props = root["properties"];
+  YamlNode props = root["properties"];
   if (!props) r.fail(root, "missing required key `properties` (a list of properties)");
   r.expect_seq(props, "`properties`");
   if (props.size() == 0) r.fail(props, "expected at least one property in `properties`");

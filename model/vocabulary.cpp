@@ -35,7 +35,7 @@ int Vocabulary::find_slot(std::string_view path) const {
 
 namespace {
 
-FactKind parse_kind(const YamlReader& r, const YAML::Node& n) {
+FactKind parse_kind(const YamlReader& r, const YamlNode& n) {
   std::string s = n.Scalar();
   if (s == "request") return FactKind::Request;
   if (s == "care") return FactKind::Care;
@@ -48,7 +48,7 @@ FactKind parse_kind(const YamlReader& r, const YAML::Node& n) {
 }
 
 // `kind: K` or `kind: [K, elapsed]` (a kind that also moves with time, e.g. weeks of care).
-FactKind parse_fact_kind(const YamlReader& r, const YAML::Node& n, bool& elapsed) {
+FactKind parse_fact_kind(const YamlReader& r, const YamlNode& n, bool& elapsed) {
   if (!n.IsSequence()) {
     FactKind k = parse_kind(r, n);
     elapsed = k == FactKind::Elapsed;
@@ -62,7 +62,7 @@ FactKind parse_fact_kind(const YamlReader& r, const YAML::Node& n, bool& elapsed
   return k;
 }
 
-FactType parse_type(const YamlReader& r, const YAML::Node& n) {
+FactType parse_type(const YamlReader& r, const YamlNode& n) {
   std::string s = n.IsScalar() ? n.Scalar() : "";
   if (s == "bool") return FactType::Bool;
   if (s == "number") return FactType::Number;
@@ -86,12 +86,12 @@ namespace {
 
 Vocabulary read_vocabulary(const std::string& text, const std::string& file_name) {
   YamlReader r(file_name);
-  YAML::Node root = r.parse(text);
+  YamlNode root = r.parse(text);
   r.expect_map(root, "the vocabulary file", {"vocabulary", "version", "facts", "relations", "time"});
   Vocabulary v;
   v.file = file_name;
   v.id = r.str(root, "vocabulary");
-  YAML::Node facts = root["facts"];
+  YamlNode facts = root["facts"];
   if (!facts) r.fail(root, "missing required key `facts`");
   r.expect_seq(facts, "`facts`");
 
@@ -123,7 +123,7 @@ Vocabulary read_vocabulary(const std::string& text, const std::string& file_name
     return idx;
   };
 
-  std::vector<YAML::Mark> fact_marks;
+  std::vector<YamlMark> fact_marks;
   for (const auto& fn : facts) {
     r.expect_map(fn, "a fact", {"path", "type", "kind", "source", "description", "values", "members",
                                 "min", "max", "grows_only", "item"});
@@ -156,7 +156,7 @@ Vocabulary read_vocabulary(const std::string& text, const std::string& file_name
       for (size_t j = 0; j < i; ++j)
         if (f.values[i] == f.values[j]) r.fail(fn["values"][i], "duplicate value `" + f.values[i] + "`");
     if (f.type == FactType::Group) {
-      YAML::Node ms = fn["members"];
+      YamlNode ms = fn["members"];
       if (!ms) r.fail(fn, "group fact `" + f.path + "` needs a `members` list");
       r.expect_seq(ms, "`members`");
       for (const auto& mn : ms) {
@@ -233,14 +233,14 @@ Vocabulary read_vocabulary(const std::string& text, const std::string& file_name
     v.facts.push_back(std::move(f));
   }
 
-  if (YAML::Node tn = root["time"]) {
+  if (YamlNode tn = root["time"]) {
     // time: {clock: PATH, accrue_with_clock: [PATH, ...], says: "... {} ..."}
     r.expect_map(tn, "`time`", {"clock", "accrue_with_clock", "says"});
     v.time.says = r.str(tn, "says", false);
     if (!v.time.says.empty() && v.time.says.find("{}") == std::string::npos)
       r.fail(tn["says"], "`says` needs `{}` where the clock's value goes");
     v.time.line = tn.Mark().line + 1;
-    auto elapsed_fact = [&](const YAML::Node& pn) {
+    auto elapsed_fact = [&](const YamlNode& pn) {
       std::string path = pn.IsScalar() ? pn.Scalar() : "";
       int fi = v.find_fact(path);
       if (fi < 0) r.fail(pn, "`time` names unknown fact `" + path + "`");
@@ -252,7 +252,7 @@ Vocabulary read_vocabulary(const std::string& text, const std::string& file_name
     v.time.clock = elapsed_fact(tn["clock"]);
     if (v.facts[static_cast<size_t>(v.time.clock)].kind != FactKind::Elapsed)
       r.fail(tn["clock"], "the clock must be of kind `elapsed`");
-    if (YAML::Node an = tn["accrue_with_clock"]) {
+    if (YamlNode an = tn["accrue_with_clock"]) {
       r.expect_seq(an, "`accrue_with_clock`");
       for (const auto& pn : an) {
         int fi = elapsed_fact(pn);
@@ -273,7 +273,7 @@ Vocabulary read_vocabulary(const std::string& text, const std::string& file_name
       r.fail(fact_marks[fi], "elapsed fact `" + f.path + "` is neither the `time` clock nor in its `accrue_with_clock`");
   }
 
-  if (YAML::Node rels = root["relations"]) {
+  if (YamlNode rels = root["relations"]) {
     r.expect_seq(rels, "`relations`");
     std::set<std::string> relation_ids;
     for (const auto& rn : rels) {

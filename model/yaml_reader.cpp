@@ -1,11 +1,14 @@
 #include "model/yaml_reader.h"
 
+#include "model/yaml_fast_parser.h"
+
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -80,14 +83,15 @@ std::optional<BadByte> first_bad_byte(std::string_view t) {
 // Every node reached from `root`, aliases followed each time they are used:
 // what a walk over the document costs. Bounded, so that a few anchors
 // multiplied by aliases (a "billion laughs") are refused, not expanded.
-void check_expansion(const YamlReader& r, const YAML::Node& root) {
+template <class Node>
+void check_expansion(const YamlReader& r, const Node& root) {
   size_t nodes = 0, bytes = 0;
-  std::vector<YAML::Node> stack{root};
+  std::vector<Node> stack{root};
   while (!stack.empty()) {
-    YAML::Node n = stack.back();
+    Node n = stack.back();
     stack.pop_back();
     if (++nodes > kMaxYamlNodes || bytes > kMaxYamlBytes * 4)
-      r.fail(n, "the document expands to too much (over " + std::to_string(kMaxYamlNodes) +
+      r.fail(YamlMark{n.Mark().line, n.Mark().column}, "the document expands to too much (over " + std::to_string(kMaxYamlNodes) +
                     " nodes or 32 MiB of text, counting each use of an alias; expected a policy without repeated aliases)");
     if (n.IsScalar()) bytes += n.Scalar().size();
     else if (n.IsSequence())
@@ -116,9 +120,50 @@ bool may_hold_second_document(const std::string& text, const YAML::Node& first) 
   return false;
 }
 
+// yaml-cpp's tree as the loaders read it. A node an alias names is converted
+// once and shared (yaml-cpp hands out the anchored node itself, found again by
+// where it starts), so the tree is no larger than yaml-cpp's.
+class FromYamlCpp {
+ public:
+  explicit FromYamlCpp(YamlDocument& doc) : doc_(doc) {}
+  const YamlData* convert(const YAML::Node& n) {
+    YAML::Mark m = n.Mark();
+    YamlMark mark{m.line, m.column};
+    bool container = n.IsMap() || n.IsSequence();
+    std::pair<int, bool> key{m.pos, n.IsMap()};
+    if (container && m.pos >= 0) {
+      auto it = seen_.find(key);
+      if (it != seen_.end()) return it->second;
+    }
+    if (n.IsScalar()) {
+      YamlData& d = doc_.add(YamlKind::Scalar, mark);
+      d.scalar = n.Scalar();
+      d.quoted = n.Tag() == "!";
+      return &d;
+    }
+    if (!container) return &doc_.add(n.IsDefined() ? YamlKind::Null : YamlKind::Undefined, mark);
+    YamlData& d = doc_.add(n.IsMap() ? YamlKind::Map : YamlKind::Sequence, mark);
+    d.flow = n.Style() == YAML::EmitterStyle::Flow;
+    if (m.pos >= 0) seen_.emplace(key, &d);
+    for (const auto& kv : n) {
+      if (n.IsMap()) d.pairs.emplace_back(convert(kv.first), convert(kv.second));
+      else d.items.push_back(convert(kv));
+    }
+    return &d;
+  }
+
+ private:
+  YamlDocument& doc_;
+  std::map<std::pair<int, bool>, const YamlData*> seen_;
+};
+
 }  // namespace
 
-YAML::Node YamlReader::parse(const std::string& text) const {
+YamlNode YamlReader::parse(const std::string& text) const { return parse(text, true); }
+
+YamlNode YamlReader::parse_with_yaml_cpp(const std::string& text) const { return parse(text, false); }
+
+YamlNode YamlReader::parse(const std::string& text, bool quick_path) const {
   text_ = text;
   if (text.size() > kMaxYamlBytes) diagnose(file_).fail("file too large (expected at most 8 MiB)");
   if (auto bad = first_bad_byte(text)) {
@@ -129,7 +174,11 @@ YAML::Node YamlReader::parse(const std::string& text) const {
       if (text[i] == '\n') { ++m.line; m.column = 0; }
       else if ((static_cast<unsigned char>(text[i]) & 0xc0) != 0x80) ++m.column;  // a character, not a byte
     }
-    fail(m, bad->message);
+    fail(YamlMark{m.line, m.column}, bad->message);
+  }
+  if (auto quick = quick_path ? parse_yaml_fast(text) : std::nullopt) {
+    check_expansion(*this, *quick);
+    return *quick;
   }
   // The first document, then whether a second one follows: at most two
   // documents are parsed. (YAML::LoadAll loops while the parser yields
@@ -146,18 +195,18 @@ YAML::Node YamlReader::parse(const std::string& text) const {
       if (parser.HandleNextDocument(second) && parser.HandleNextDocument(second) && second.root_seen &&
           !second.root_null) {
         docs.push_back(YAML::Node());
-        second_mark_ = second.root_mark;
+        second_mark_ = YamlMark{second.root_mark.line, second.root_mark.column};
       }
     }
   } catch (const YAML::DeepRecursion& e) {
-    fail(e.mark, "nested too deeply for the YAML reader (expected at most a few hundred levels of lists and mappings)");
+    fail(YamlMark{e.mark.line, e.mark.column}, "nested too deeply for the YAML reader (expected at most a few hundred levels of lists and mappings)");
   } catch (const YAML::ParserException& e) {
-    fail(e.mark, "invalid YAML: " + e.msg);
+    fail(YamlMark{e.mark.line, e.mark.column}, "invalid YAML: " + e.msg);
   } catch (const YAML::Exception& e) {
-    fail(e.mark, "invalid YAML: " + e.msg);
+    fail(YamlMark{e.mark.line, e.mark.column}, "invalid YAML: " + e.msg);
   }
   if (docs.size() > 1) {
-    YAML::Mark m = second_mark_;
+    YamlMark m = second_mark_;
     if (m.line < 0) {  // an empty second document: point at its `---`
       size_t at = text.find("\n---", text.find_first_not_of(" \t\r\n") + 1);
       m.line = 0;
@@ -165,32 +214,34 @@ YAML::Node YamlReader::parse(const std::string& text) const {
       for (size_t i = 0; at != std::string::npos && i <= at; ++i)
         if (text[i] == '\n') ++m.line;
     }
-    fail(m, "a second YAML document (expected one document per file; remove the `---` or split the file)");
+    fail(YamlMark{m.line, m.column}, "a second YAML document (expected one document per file; remove the `---` or split the file)");
   }
   YAML::Node root = docs.empty() ? YAML::Node() : docs[0];
   check_expansion(*this, root);
-  return root;
+  auto doc = std::make_shared<YamlDocument>();
+  const YamlData* top = FromYamlCpp(*doc).convert(root);
+  return YamlNode(std::move(doc), top);
 }
 
-Location YamlReader::where(const YAML::Node& n) const {
+Location YamlReader::where(const YamlNode& n) const {
   Location l;
   l.file = file_;
-  YAML::Mark m = n.Mark();
+  YamlMark m = n.Mark();
   if (m.line >= 0) { l.line = m.line + 1; l.column = m.column + 1; }
   return l;
 }
 
-void YamlReader::fail(const YAML::Node& at, const std::string& msg) const {
+void YamlReader::fail(const YamlNode& at, const std::string& msg) const {
   Location l = where(at);
   diagnose(file_).at(l.line, l.column).source(text_).fail(msg);
 }
 
-void YamlReader::fail(const YAML::Mark& at, const std::string& msg) const {
+void YamlReader::fail(const YamlMark& at, const std::string& msg) const {
   if (at.line < 0) diagnose(file_).fail(msg);
   diagnose(file_).at(at.line + 1, at.column + 1).source(text_).fail(msg);
 }
 
-void YamlReader::expect_map(const YAML::Node& n, const std::string& what,
+void YamlReader::expect_map(const YamlNode& n, const std::string& what,
                             std::initializer_list<const char*> allowed) const {
   if (!n.IsMap()) fail(n, "expected " + what + " as a mapping of keys to values");
   std::set<std::string> seen;
@@ -208,12 +259,12 @@ void YamlReader::expect_map(const YAML::Node& n, const std::string& what,
   }
 }
 
-void YamlReader::expect_seq(const YAML::Node& n, const std::string& what) const {
+void YamlReader::expect_seq(const YamlNode& n, const std::string& what) const {
   if (!n.IsSequence()) fail(n, "expected " + what + " as a list");
 }
 
-std::string YamlReader::str(const YAML::Node& map, const char* key, bool required) const {
-  YAML::Node v = map[key];
+std::string YamlReader::str(const YamlNode& map, const char* key, bool required) const {
+  YamlNode v = map[key];
   if (!v) {
     if (required) fail(map, std::string("missing required key `") + key + "`");
     return {};
@@ -222,7 +273,7 @@ std::string YamlReader::str(const YAML::Node& map, const char* key, bool require
   return v.Scalar();
 }
 
-std::string YamlReader::id(const YAML::Node& map, const char* key, std::set<std::string>& seen,
+std::string YamlReader::id(const YamlNode& map, const char* key, std::set<std::string>& seen,
                            const std::string& what) const {
   std::string v = str(map, key);
   bool ok = !v.empty();
@@ -233,27 +284,28 @@ std::string YamlReader::id(const YAML::Node& map, const char* key, std::set<std:
   return v;
 }
 
-double YamlReader::number(const YAML::Node& map, const char* key, double fallback) const {
-  YAML::Node v = map[key];
+double YamlReader::number(const YamlNode& map, const char* key, double fallback) const {
+  YamlNode v = map[key];
   if (!v) return fallback;
   double d = 0;
-  if (!v.IsScalar() || !YAML::convert<double>::decode(v, d) || !std::isfinite(d))
+  // A number as yaml-cpp reads one (its conversion, on the scalar's text).
+  if (!v.IsScalar() || !YAML::convert<double>::decode(YAML::Node(v.Scalar()), d) || !std::isfinite(d))
     fail(v, std::string("expected `") + key + "` to be a finite number");
   return d;
 }
 
-bool YamlReader::boolean(const YAML::Node& map, const char* key, bool fallback) const {
-  YAML::Node v = map[key];
+bool YamlReader::boolean(const YamlNode& map, const char* key, bool fallback) const {
+  YamlNode v = map[key];
   if (!v) return fallback;
   bool b = false;
-  if (!v.IsScalar() || !YAML::convert<bool>::decode(v, b))
+  if (!v.IsScalar() || !YAML::convert<bool>::decode(YAML::Node(v.Scalar()), b))
     fail(v, std::string("expected `") + key + "` to be true or false");
   return b;
 }
 
-std::vector<std::string> YamlReader::str_list(const YAML::Node& map, const char* key) const {
+std::vector<std::string> YamlReader::str_list(const YamlNode& map, const char* key) const {
   std::vector<std::string> out;
-  YAML::Node v = map[key];
+  YamlNode v = map[key];
   if (!v) return out;
   if (!v.IsSequence()) fail(v, std::string("expected `") + key + "` to be a list");
   for (const auto& item : v) {
@@ -263,11 +315,11 @@ std::vector<std::string> YamlReader::str_list(const YAML::Node& map, const char*
   return out;
 }
 
-void YamlReader::scalar_start(const YAML::Node& n, int& line, int& column) const {
-  YAML::Mark m = n.Mark();
+void YamlReader::scalar_start(const YamlNode& n, int& line, int& column) const {
+  YamlMark m = n.Mark();
   line = m.line + 1;
   column = m.column + 1;
-  if (n.Tag() == "!") column += 1;  // quoted scalar: text starts after the quote
+  if (n.IsQuoted()) column += 1;  // quoted scalar: text starts after the quote
 }
 
 }  // namespace pp::model

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include "model/diagnostic.h"
+#include "model/yaml_tree.h"
 
 namespace pp::model {
 
@@ -26,11 +27,16 @@ class YamlReader {
   // refused, with their line:column: bytes that are not UTF-8 (a Latin-1
   // file), control characters, a second document, nesting past the YAML
   // reader's depth, and over kMaxYamlBytes or (aliases expanded) kMaxYamlNodes.
-  YAML::Node parse(const std::string& text) const;
+  // Plain documents go the quick way (model/yaml_fast_parser.h); the rest,
+  // and every error, through yaml-cpp.
+  YamlNode parse(const std::string& text) const;
+  // The same, always through yaml-cpp: the reference the quick path is
+  // tested against.
+  YamlNode parse_with_yaml_cpp(const std::string& text) const;
 
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& msg) const;
-  [[noreturn]] void fail(const YAML::Mark& at, const std::string& msg) const;
-  Location where(const YAML::Node& n) const;
+  [[noreturn]] void fail(const YamlNode& at, const std::string& msg) const;
+  [[noreturn]] void fail(const YamlMark& at, const std::string& msg) const;
+  Location where(const YamlNode& n) const;
 
   // Runs a reader over a parsed file. A yaml-cpp exception that escapes it
   // (a key asked of a node whose shape was not checked first) is a bug in
@@ -39,32 +45,35 @@ class YamlReader {
   auto guarded(F&& read) const -> decltype(read()) {
     try {
       return read();
-    } catch (const YAML::Exception& e) {
+    } catch (const YamlShapeError& e) {
       fail(e.mark, "unexpected shape here (" + e.msg + ")");
+    } catch (const YAML::Exception& e) {
+      fail(YamlMark{e.mark.line, e.mark.column}, "unexpected shape here (" + e.msg + ")");
     }
   }
 
   // A mapping whose keys are all in `allowed` (and none twice).
-  void expect_map(const YAML::Node& n, const std::string& what, std::initializer_list<const char*> allowed) const;
-  void expect_seq(const YAML::Node& n, const std::string& what) const;
-  std::string str(const YAML::Node& map, const char* key, bool required = true) const;
+  void expect_map(const YamlNode& n, const std::string& what, std::initializer_list<const char*> allowed) const;
+  void expect_seq(const YamlNode& n, const std::string& what) const;
+  std::string str(const YamlNode& map, const char* key, bool required = true) const;
   // An id (`map[key]`): letters, digits, `_`, `.` and `-` (ids become file
   // names, anchors and solver names), not already in `seen`.
-  std::string id(const YAML::Node& map, const char* key, std::set<std::string>& seen, const std::string& what) const;
-  double number(const YAML::Node& map, const char* key, double fallback) const;
-  bool boolean(const YAML::Node& map, const char* key, bool fallback) const;
-  std::vector<std::string> str_list(const YAML::Node& map, const char* key) const;
+  std::string id(const YamlNode& map, const char* key, std::set<std::string>& seen, const std::string& what) const;
+  double number(const YamlNode& map, const char* key, double fallback) const;
+  bool boolean(const YamlNode& map, const char* key, bool fallback) const;
+  std::vector<std::string> str_list(const YamlNode& map, const char* key) const;
   // Where an expression scalar's text starts (1-based line, column), past a quote.
-  void scalar_start(const YAML::Node& n, int& line, int& column) const;
+  void scalar_start(const YamlNode& n, int& line, int& column) const;
 
   const std::string& file() const { return file_; }
   // The text last parsed (for the source line under an error).
   const std::string& text() const { return text_; }
 
  private:
+  YamlNode parse(const std::string& text, bool quick_path) const;
   std::string file_;
   mutable std::string text_;
-  mutable YAML::Mark second_mark_;  // where a second document starts (parse)
+  mutable YamlMark second_mark_;  // where a second document starts (parse)
 };
 
 }  // namespace pp::model

@@ -58,7 +58,7 @@ std::string check_fact_value(const model::Vocabulary& v, const std::string& path
 
 namespace {
 
-Json yaml_value(const YAML::Node& n) {
+Json yaml_value(const model::YamlNode& n) {
   if (n.IsSequence()) {
     Json a = Json::array();
     for (const auto& x : n) a.push_back(yaml_value(x));
@@ -66,7 +66,7 @@ Json yaml_value(const YAML::Node& n) {
   }
   if (!n.IsScalar()) return Json();
   const std::string s = n.Scalar();
-  if (n.Tag() == "!") return s;  // quoted
+  if (n.IsQuoted()) return s;  // quoted
   if (s == "true") return true;
   if (s == "false") return false;
   char* end = nullptr;
@@ -75,9 +75,9 @@ Json yaml_value(const YAML::Node& n) {
   return s;
 }
 
-std::vector<FactSetting> read_set(const YamlReader& r, const YAML::Node& m, const model::Vocabulary& v) {
+std::vector<FactSetting> read_set(const YamlReader& r, const model::YamlNode& m, const model::Vocabulary& v) {
   std::vector<FactSetting> out;
-  const YAML::Node n = m["set"];
+  const model::YamlNode n = m["set"];
   if (!n) r.fail(m, "expected `set:` (a mapping of fact paths to values)");
   if (!n.IsMap()) r.fail(n, "expected `set` as a mapping of fact paths to values");
   for (const auto& kv : n) {
@@ -90,13 +90,13 @@ std::vector<FactSetting> read_set(const YamlReader& r, const YAML::Node& m, cons
 }
 
 // expect_map with no allowed keys accepts any key: used for free mappings.
-void expect_any_map(const YamlReader& r, const YAML::Node& n, const std::string& what) {
+void expect_any_map(const YamlReader& r, const model::YamlNode& n, const std::string& what) {
   if (!n.IsMap()) r.fail(n, "expected " + what + " as a mapping of keys to values");
 }
 
 FhirMapping read_fhir_mapping(const std::string& text, const std::string& file, const model::Vocabulary& v) {
   YamlReader r(file);
-  YAML::Node root = r.parse(text);
+  model::YamlNode root = r.parse(text);
   r.expect_map(root, "the FHIR mapping",
                {"fhir_mapping", "version", "canonical_base", "policy_link", "fact_code_system", "payers", "orders",
                 "body_sites", "conditions", "observations", "units", "enable_when"});

@@ -1,0 +1,98 @@
+// The quick YAML path (libyaml, model/yaml_fast_parser.h) builds the tree
+// yaml-cpp builds: same shapes, scalars, quoting, styles and marks, on every
+// YAML file of the repository and of the fuzz corpus, and hands back every
+// input it does not take exactly.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "model/diagnostic.h"
+#include "model/yaml_fast_parser.h"
+#include "model/yaml_reader.h"
+#include "support/run.h"
+
+namespace fs = std::filesystem;
+using pp::model::YamlKind;
+using pp::model::YamlNode;
+
+namespace {
+
+// Both parses of `text`: the same tree, or the same error line.
+void agree(const std::string& text, const std::string& name, int& quick) {
+  pp::model::YamlReader r(name);
+  std::string quick_error, reference_error;
+  YamlNode q, ref;
+  try {
+    q = r.parse(text);
+  } catch (const pp::model::DiagnosticError& e) {
+    quick_error = e.diagnostic().str();
+  }
+  try {
+    ref = r.parse_with_yaml_cpp(text);
+  } catch (const pp::model::DiagnosticError& e) {
+    reference_error = e.diagnostic().str();
+  }
+  INFO(name);
+  CHECK(quick_error == reference_error);
+  if (quick_error.empty()) CHECK(pp::model::yaml_difference(q, ref) == "");
+  if (pp::model::parse_yaml_fast(text)) ++quick;
+}
+
+}  // namespace
+
+TEST_CASE("the quick YAML path builds yaml-cpp's tree for every YAML file here", "[load][yaml]") {
+  int files = 0, quick = 0;
+  for (const char* dir : {"model", "tests", "docs", "examples"}) {
+    fs::path root = fs::path(PP_SOURCE_DIR) / dir;
+    if (!fs::exists(root)) continue;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+      if (!e.is_regular_file()) continue;
+      std::string p = e.path().string();
+      bool yaml = e.path().extension() == ".yaml" || e.path().extension() == ".yml" ||
+                  p.find("/fuzz/corpus/") != std::string::npos;
+      if (!yaml || fs::file_size(e.path()) > (1u << 20)) continue;
+      agree(pp::test::slurp(p), p, quick);
+      ++files;
+    }
+  }
+  CHECK(files > 50);
+  CHECK(quick > files / 2);  // most files go the quick way
+}
+
+TEST_CASE("the quick YAML path agrees on the shapes YAML allows", "[load][yaml]") {
+  int quick = 0;
+  const char* texts[] = {
+      "a: 1\nb: 'two'\nc: \"th\\u00e9ree\"\nd:\ne: ~\nf: null\ng: [1, 2, {h: i}]\n",
+      "- a\n- - b\n  - c\n- {x: y}\n-\n- |\n  literal\n  text\n- >\n  folded\n  text\n",
+      "key: &a {x: 1}\nother: *a\nlist: &l [1, 2]\nmore: [*l, *l]\n",
+      "k:\n- a\n- b\nm: v\n",
+      "é: \"ü\"\nwhen: \"x > 1 and y\"\n  # comment\nz: 'it''s'\n",
+      "plain: multi\n  line\n  scalar\nn: -1.5e3\nb: yes\n",
+      "? complex\n: value\n",
+      "---\na: 1\n...\n",
+      "a: 1\n---\nb: 2\n",
+      "%YAML 1.2\n---\na: 1\n",
+      "a: !!str 5\n",
+      "a: [1, 2\n",
+      "{a: 1} {b: 2}",
+      ",",
+      "",
+      "# only a comment\n",
+      "a: *unknown\n",
+      "a:\r\n  b: c\r\n",
+      "\xEF\xBB\xBF" "a: 1\n",
+      "a: 1\na: 2\n",
+      "a:\tb\n",
+      "&a [*a]\n",
+      "a: 1\nd:\n",
+      "a: 1\nd:",
+      "a: 1\nd:   # why\n\n  # more\ne: 2\n",
+      "- \n",
+      "{a: , b: 1}\n",
+      "[a, b, ]\n",
+      "a:\n  -\n  - x\n",
+  };
+  for (const char* t : texts) agree(t, "inline.yaml", quick);
+  CHECK(quick >= 8);
+}
