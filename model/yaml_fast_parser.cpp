@@ -57,6 +57,7 @@ class ByteColumns {
   // the next token, past blanks, line breaks and comments, from where
   // libyaml places it.
   YamlMark next_token(const YamlMark& m) const {
+    if (m.line < 0 || static_cast<size_t>(m.line) >= line_starts_.size() || m.column < 0) return YamlMark{m.line, 0};
     size_t at = line_starts_[static_cast<size_t>(m.line)] + static_cast<size_t>(m.column);
     size_t line = static_cast<size_t>(m.line);
     while (at < text_.size()) {
@@ -83,7 +84,12 @@ bool is_null_word(std::string_view s) { return s.empty() || s == "~" || s == "nu
 }  // namespace
 
 std::optional<YamlNode> parse_yaml_fast(const std::string& text) {
-  if (text.find('\r') != std::string::npos) return std::nullopt;
+  // Line breaks the two count differently: a carriage return, and the
+  // breaks YAML 1.1 adds (NEL U+0085, LS U+2028, PS U+2029), which libyaml
+  // counts as new lines and yaml-cpp does not.
+  if (text.find('\r') != std::string::npos || text.find("\xC2\x85") != std::string::npos ||
+      text.find("\xE2\x80\xA8") != std::string::npos || text.find("\xE2\x80\xA9") != std::string::npos)
+    return std::nullopt;
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) return std::nullopt;
   auto doc = std::make_shared<YamlDocument>();
   ByteColumns columns(text);

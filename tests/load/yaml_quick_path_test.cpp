@@ -106,6 +106,10 @@ TEST_CASE("the quick YAML path agrees on the shapes YAML allows", "[load][yaml]"
       "[a, b, ]\n",
       "a:\n  -\n  - x\n",
       "- i]: AMB.x\n  q: 1\n",
+      "# c\npolicy: {id: X, version: v1, voca",  // found by the fuzzer (a read past the end)
+      "a: x\xC2\x85" "b: 1\nc:\n",
+      "a: x\xE2\x80\xA8" "b: 1\nc:\n",
+      "a: {b: \n",
   };
   for (const char* t : texts) agree(t, "inline.yaml", quick);
   CHECK(quick >= 8);
