@@ -2,7 +2,6 @@
 
 #include <yaml.h>
 
-#include <map>
 #include <string_view>
 
 namespace pp::model {
@@ -94,15 +93,11 @@ std::optional<YamlNode> parse_yaml_fast(const std::string& text) {
   auto doc = std::make_shared<YamlDocument>();
   ByteColumns columns(text);
   Parser parser(text);
-  std::map<std::string, const YamlData*, std::less<>> anchors;
   std::vector<YamlData*> open;          // the lists and mappings being read
   std::vector<const YamlData*> pending_key;  // per open mapping: a key read, its value not yet
   const YamlData* root = nullptr;
   int documents = 0;
 
-  auto anchor_of = [&](const yaml_char_t* a, const YamlData* d) {
-    if (a) anchors[reinterpret_cast<const char*>(a)] = d;
-  };
   // Places a finished node in what is open (or as the root).
   auto place = [&](const YamlData* d) -> bool {
     if (open.empty()) {
@@ -140,14 +135,11 @@ std::optional<YamlNode> parse_yaml_fast(const std::string& text) {
         break;
       case YAML_DOCUMENT_END_EVENT:
         break;
-      case YAML_ALIAS_EVENT: {
-        auto it = anchors.find(reinterpret_cast<const char*>(e.data.alias.anchor));
-        if (it == anchors.end() || !place(it->second)) return std::nullopt;
-        break;
-      }
+      case YAML_ALIAS_EVENT:
+        return std::nullopt;
       case YAML_SCALAR_EVENT: {
         const auto& s = e.data.scalar;
-        if (s.tag) return std::nullopt;
+        if (s.tag || s.anchor) return std::nullopt;
         std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
         bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
         YamlMark mark = columns.mark(e.start_mark);
@@ -155,19 +147,19 @@ std::optional<YamlNode> parse_yaml_fast(const std::string& text) {
         YamlData& d = doc->add(plain && is_null_word(value) ? YamlKind::Null : YamlKind::Scalar, mark);
         if (d.kind == YamlKind::Scalar) d.scalar.assign(value);
         d.quoted = !plain;
-        anchor_of(s.anchor, &d);
         if (!place(&d)) return std::nullopt;
         break;
       }
       case YAML_SEQUENCE_START_EVENT:
       case YAML_MAPPING_START_EVENT: {
         bool seq = e.type == YAML_SEQUENCE_START_EVENT;
-        if (seq ? e.data.sequence_start.tag != nullptr : e.data.mapping_start.tag != nullptr) return std::nullopt;
+        if (seq ? e.data.sequence_start.tag || e.data.sequence_start.anchor
+                : e.data.mapping_start.tag || e.data.mapping_start.anchor)
+          return std::nullopt;
         if (open.size() >= kMaxDepth) return std::nullopt;
         YamlData& d = doc->add(seq ? YamlKind::Sequence : YamlKind::Map, columns.mark(e.start_mark));
         d.flow = seq ? e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
                      : e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
-        anchor_of(seq ? e.data.sequence_start.anchor : e.data.mapping_start.anchor, &d);
         open.push_back(&d);
         pending_key.push_back(nullptr);
         break;
