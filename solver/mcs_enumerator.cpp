@@ -287,8 +287,19 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
     return true;
   };
 
+  // A fully stated case (every atom a criterion or relation reads known) is
+  // itself a model of the axioms and of every rule literal (each keeps or
+  // allows the case's own values), so where the concrete evaluator decides
+  // a criterion on it, the query that asks whether the case as it stands
+  // can be otherwise needs no solver: it is the evaluator's answer.
+  model::Evaluation now;
+  bool stated = options.evaluator_shortcuts && z.unknown_atoms.empty();
+  if (stated) z.evaluator.evaluate_into(z.closed, now);
+
   // Approved already (every candidate kept)? Then there is nothing to correct.
-  {
+  if (stated && now.decision == model::Tri::False) {
+    // Every candidate kept is the case as it stands: not approved.
+  } else {
     z3::expr_vector all = copy_of(base);
     for (int sl : candidates) all.push_back(z.keep[static_cast<size_t>(sl)]);
     CheckResult r = z.check_all(all);
@@ -326,7 +337,10 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
       z3::expr_vector rules(z.ctx);
       for (const auto& lit : base)
         if (!z3::eq(lit, z.approve) && !z3::eq(lit, z.unknowns)) rules.push_back(lit);
-      auto holds_always = [&](const z3::expr& e) {
+      // `e` holds after every allowed change. Not when it is false on the
+      // case as it stands (a fully stated case is one allowed "change").
+      auto holds_always = [&](const z3::expr& e, int criterion, model::Tri false_now) {
+        if (stated && now.criteria[static_cast<size_t>(criterion)] == false_now) return false;
         z.s.push();
         z.s.add(!e);
         ++z.checks;
@@ -335,10 +349,10 @@ McsResult McsEnumerator::enumerate(const model::Case& c, const McsOptions& optio
         return t.answer == Answer::Unsat;
       };
       for (int x : policy_->exclusions)
-        if (holds_always(z.a.criterion(x))) out.barring_criteria.push_back(x);
+        if (holds_always(z.a.criterion(x), x, model::Tri::False)) out.barring_criteria.push_back(x);
       if (out.barring_criteria.empty())
         for (int p : policy_->pathways)
-          if (holds_always(!z.a.criterion(p))) out.barring_criteria.push_back(p);
+          if (holds_always(!z.a.criterion(p), p, model::Tri::True)) out.barring_criteria.push_back(p);
       if (out.barred_by_time) time_bar();
       return finish();
     }

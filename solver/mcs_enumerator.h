@@ -63,6 +63,11 @@ struct TimeBar {
 struct McsOptions {
   int max = 0;                    // stop after the size level where this many are found (0 = all)
   std::vector<int> frozen_slots;  // slots held at their value whatever their kind
+  // On a fully stated case, answer from the concrete evaluator the queries
+  // whose answer is the case as it stands (is it approved already; does an
+  // exclusion the case does not meet hold whatever changes). Off only in the
+  // test that shows the answers are the same either way.
+  bool evaluator_shortcuts = true;
 };
 
 struct McsResult {
