@@ -125,7 +125,8 @@ std::optional<YamlNode> parse_yaml_fast(const std::string& text) {
       case YAML_NO_EVENT:
         break;
       case YAML_STREAM_END_EVENT:
-        if (!root || documents != 1) return std::nullopt;
+        // A null document is no document to yaml-cpp (its root has no mark).
+        if (!root || documents != 1 || root->kind == YamlKind::Null) return std::nullopt;
         return YamlNode(doc, root);
       case YAML_DOCUMENT_START_EVENT:
         if (++documents > 1) return std::nullopt;

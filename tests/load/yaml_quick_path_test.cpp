@@ -110,6 +110,8 @@ TEST_CASE("the quick YAML path agrees on the shapes YAML allows", "[load][yaml]"
       "a: x\xC2\x85" "b: 1\nc:\n",
       "a: x\xE2\x80\xA8" "b: 1\nc:\n",
       "a: {b: \n",
+      "# \n~",  // found by the fuzzer: a null document
+      "null\n",
       "policy: {id: X, version: vR120,&vocabulary: broken.facts.yaml}\ncriteria: []\n",
   };
   for (const char* t : texts) agree(t, "inline.yaml", quick);
