@@ -78,6 +78,31 @@ class ByteColumns {
   std::vector<size_t> line_starts_;
 };
 
+// Whether the text may hold an explicit key (`? key`), where yaml-cpp places
+// a missing value elsewhere than libyaml does: a `?` and a blank, first on a
+// line (after any `- `), or after `{`, `[` or `,`. A `?` inside a scalar that
+// looks so only sends the text the slow way.
+bool may_hold_explicit_key(std::string_view t) {
+  auto blank_after = [&](size_t i) { return i + 1 >= t.size() || t[i + 1] == ' ' || t[i + 1] == '\t' || t[i + 1] == '\n'; };
+  bool line_start = true;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '\n') {
+      line_start = true;
+      continue;
+    }
+    if (line_start && (c == ' ' || c == '\t' || (c == '-' && blank_after(i)))) continue;
+    if (c == '?' && blank_after(i)) {
+      if (line_start) return true;
+      size_t j = i;
+      while (j > 0 && (t[j - 1] == ' ' || t[j - 1] == '\t')) --j;
+      if (j > 0 && (t[j - 1] == '{' || t[j - 1] == '[' || t[j - 1] == ',')) return true;
+    }
+    line_start = false;
+  }
+  return false;
+}
+
 bool is_null_word(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
 
 }  // namespace
@@ -90,6 +115,7 @@ std::optional<YamlNode> parse_yaml_fast(const std::string& text) {
       text.find("\xE2\x80\xA8") != std::string::npos || text.find("\xE2\x80\xA9") != std::string::npos)
     return std::nullopt;
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) return std::nullopt;
+  if (may_hold_explicit_key(text)) return std::nullopt;
   auto doc = std::make_shared<YamlDocument>();
   ByteColumns columns(text);
   Parser parser(text);

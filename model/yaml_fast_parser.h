@@ -2,7 +2,7 @@
 // reads a policy file some six times faster than yaml-cpp, building the same
 // tree with the same marks. It takes only plain documents: anything it does
 // not handle exactly as yaml-cpp does (a syntax error, a tag, an anchor or
-// an alias, a directive, a second document, deep nesting, a carriage return
+// an alias, an explicit `? key`, a directive, a second document, deep nesting, a carriage return
 // or YAML 1.1's other line breaks, a byte-order mark, an empty document)
 // returns nothing, and the caller parses with yaml-cpp, which
 // gives today's answers and messages. Tests compare the two on every YAML file
